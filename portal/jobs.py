@@ -1,0 +1,213 @@
+"""A durable, database-backed job queue with at-least-once delivery.
+
+A worker claims jobs by moving them to RUNNING with a lease (`locked_until`). A job whose worker crashed
+becomes claimable again when the lease expires. Failures are retried with exponential backoff; after
+`max_attempts` a job is DEAD (dead letter) and shown to admins. On PostgreSQL the claim uses
+`FOR UPDATE SKIP LOCKED`, so many workers never take the same job; SQLite serialises writers itself.
+Handlers must be idempotent: a job may run again after a crash between its work and its completion.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from portal.models import Job, JobState, utcnow
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class RetryLater(Exception):
+    """Raised by a handler that cannot run yet (e.g. a peer is down); retried with backoff."""
+
+
+def backoff(attempt: int, base_seconds: float = 5.0, cap_seconds: float = 3600.0) -> timedelta:
+    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempt - 1)))
+
+
+async def enqueue(
+    session: AsyncSession,
+    kind: str,
+    payload: Mapping[str, Any] | None = None,
+    *,
+    dedupe_key: str | None = None,
+    run_at: datetime | None = None,
+    max_attempts: int = 5,
+) -> None:
+    """Add a job in the caller's transaction, so the job exists exactly when the caller's data does."""
+    values = {
+        "kind": kind,
+        "payload": dict(payload or {}),
+        "dedupe_key": dedupe_key,
+        "state": JobState.QUEUED,
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "run_at": run_at or utcnow(),
+        "created_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Job).values(**values)
+    if dedupe_key is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    await session.execute(statement)
+
+
+@dataclass
+class ClaimedJob:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+
+
+@dataclass
+class JobQueue:
+    sessions: async_sessionmaker[AsyncSession]
+    visibility_timeout: timedelta = timedelta(minutes=5)
+    worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{id(object())}")
+
+    async def claim(self, limit: int = 1) -> list[ClaimedJob]:
+        now = utcnow()
+        claimable = (
+            sa.select(Job.id)
+            .where(
+                sa.or_(
+                    sa.and_(Job.state == JobState.QUEUED, Job.run_at <= now),
+                    # A lease that ran out: its worker died or hung.
+                    sa.and_(Job.state == JobState.RUNNING, Job.locked_until < now),
+                )
+            )
+            .order_by(Job.run_at, Job.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            sa.update(Job)
+            .where(Job.id.in_(claimable.scalar_subquery()))
+            .values(
+                state=JobState.RUNNING,
+                locked_by=self.worker_id,
+                locked_until=now + self.visibility_timeout,
+                attempts=Job.attempts + 1,
+            )
+            .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
+            .execution_options(synchronize_session=False)
+        )
+        async with self.sessions.begin() as session:
+            rows = (await session.execute(statement)).all()
+        return [ClaimedJob(*row) for row in rows]
+
+    async def complete(self, job: ClaimedJob) -> bool:
+        """Mark done; False when the lease was lost and another worker owns the job now."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                sa.update(Job)
+                .where(Job.id == job.id, Job.locked_by == self.worker_id, Job.state == JobState.RUNNING)
+                .values(state=JobState.DONE, finished_at=utcnow(), locked_until=None, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def fail(self, job: ClaimedJob, error: str) -> JobState:
+        dead = job.attempts >= job.max_attempts
+        state = JobState.DEAD if dead else JobState.QUEUED
+        values: dict[str, Any] = {"state": state, "last_error": error[-4000:], "locked_until": None}
+        if dead:
+            values["finished_at"] = utcnow()
+        else:
+            values["run_at"] = utcnow() + backoff(job.attempts)
+        async with self.sessions.begin() as session:
+            await session.execute(
+                sa.update(Job)
+                .where(Job.id == job.id, Job.locked_by == self.worker_id, Job.state == JobState.RUNNING)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        return state
+
+    async def retry_dead(self, job_id: int) -> bool:
+        """An admin's explicit retry of a dead-lettered job."""
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                sa.update(Job)
+                .where(Job.id == job_id, Job.state == JobState.DEAD)
+                .values(state=JobState.QUEUED, attempts=0, run_at=utcnow(), finished_at=None)
+                .execution_options(synchronize_session=False)
+            )
+        return bool(getattr(result, "rowcount", 0))
+
+
+@dataclass
+class Worker:
+    """Runs claimed jobs through their handlers until stopped."""
+
+    queue: JobQueue
+    handlers: Mapping[str, Handler]
+    poll_seconds: float = 0.5
+    batch: int = 4
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run_once(self) -> int:
+        """Claim and run one batch; return how many jobs ran."""
+        jobs = await self.queue.claim(self.batch)
+        for job in jobs:
+            await self._run(job)
+        return len(jobs)
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                ran = await self.run_once()
+            except Exception:  # a database hiccup must not kill the worker
+                log.exception("job worker: claim failed")
+                ran = 0
+            if not ran:
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), timeout=self.poll_seconds)
+                except TimeoutError:
+                    pass
+
+    async def run_until_idle(self, max_rounds: int = 1000) -> int:
+        """Run until no job is claimable (tests, CLI one-shots)."""
+        total = 0
+        for _ in range(max_rounds):
+            ran = await self.run_once()
+            if not ran:
+                break
+            total += ran
+        return total
+
+    async def _run(self, job: ClaimedJob) -> None:
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            await self.queue.fail(job, f"no handler for job kind {job.kind!r}")
+            return
+        try:
+            await handler(job.payload)
+        except Exception as exc:
+            # Only the type and traceback are kept: payloads and messages may hold personal data.
+            detail = "".join(traceback.format_exception(type(exc), None, exc.__traceback__))
+            state = await self.queue.fail(job, f"{type(exc).__name__}\n{detail}")
+            log.warning("job %s (%s) failed on attempt %s -> %s", job.id, job.kind, job.attempts, state.value)
+            return
+        if not await self.queue.complete(job):
+            log.warning("job %s (%s) finished after its lease was lost", job.id, job.kind)

@@ -1,0 +1,117 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL from TEST_DATABASE_URL) with migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from portal.container import Container, build_container
+from portal.migrate import downgrade, upgrade
+from portal.models import Base
+from portal.settings import Settings, load_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+# Tables whose rows a test creates; reference data (regions, inspections, users) stays for the session.
+TRANSACTIONAL_TABLES = (
+    "case_events",
+    "outbox",
+    "attachments",
+    "problems",
+    "cases",
+    "complaints",
+    "assessments",
+    "jobs",
+)
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+def is_postgres() -> bool:
+    return bool(_postgres_url())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that touch the database run again on PostgreSQL in CI (`-m db`).
+    for item in items:
+        if {"database_url", "container", "fresh_database_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def _admin_execute(url: str, statement: str) -> None:
+    async def run() -> None:
+        import asyncpg
+
+        parsed = make_url(url)
+        connection = await asyncpg.connect(
+            host=parsed.host, port=parsed.port or 5432, user=parsed.username, database="postgres"
+        )
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the kind under test, dropped afterwards."""
+    base = _postgres_url()
+    if base is None:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"trudnadzor_t_{uuid.uuid4().hex[:10]}"
+    _admin_execute(base, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _postgres_url()
+    if url is None:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        downgrade(url, "base")  # start from nothing even if an earlier run was interrupted
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return load_settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"), _env_file=None)
+
+
+@pytest.fixture(scope="session")
+async def session_container(settings: Settings) -> AsyncIterator[Container]:
+    from portal.demo import load_demo
+
+    container = build_container(settings)
+    async with container.sessions.begin() as session:
+        await load_demo(session)
+    yield container
+    await container.close()
+
+
+@pytest.fixture
+async def container(session_container: Container) -> AsyncIterator[Container]:
+    """The session's container with transactional tables emptied before each test."""
+    async with session_container.sessions.begin() as session:
+        await session.execute(sa.update(Base.metadata.tables["cases"]).values(merged_into_id=None))
+        await session.execute(sa.update(Base.metadata.tables["users"]).values(employer_id=None))
+        for table in (*TRANSACTIONAL_TABLES, "employers"):
+            await session.execute(sa.delete(Base.metadata.tables[table]))
+    yield session_container
