@@ -6,72 +6,26 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from litestar import Litestar, MediaType, Request, Response, get
+from litestar import Litestar, Response, get
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.container import Container, build_container
 from portal.settings import Settings, get_settings
+from portal.web.api import ComplaintsController
+from portal.web.errors import error_handler
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-RUSSIAN_ERROR_TITLES = {
-    400: "Неверный запрос",
-    401: "Нужно войти в систему",
-    403: "Доступ запрещён",
-    404: "Страница не найдена",
-    405: "Метод не поддерживается",
-    413: "Слишком большой запрос",
-    422: "Проверьте введённые данные",
-    429: "Слишком много запросов, попробуйте позже",
-    500: "Внутренняя ошибка сервера",
-    503: "Сервис временно недоступен",
-}
-
-
-def _is_api(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith(("/api/", "/health", "/schema"))
-
-
-def error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Problem details (RFC 9457) for the API, a Russian HTML page for people."""
-    status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
-    if status >= 500:
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    title = RUSSIAN_ERROR_TITLES.get(status, "Ошибка")
-    detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else title
-    if detail == HTTPStatus(status).phrase:  # Litestar's English default says nothing more than the title
-        detail = title
-    if _is_api(request):
-        body: dict[str, Any] = {
-            "type": "about:blank",
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": request.url.path,
-        }
-        if isinstance(exc, ValidationException) and exc.extra:
-            body["errors"] = exc.extra
-        return Response(body, status_code=status, media_type="application/problem+json")
-    return Template(  # type: ignore[return-value]
-        template_name="error.html",
-        context={"status": status, "title": title, "detail": detail},
-        status_code=status,
-        media_type=MediaType.HTML,
-    )
 
 
 async def provide_session(state: State) -> AsyncIterator[AsyncSession]:
@@ -116,7 +70,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
             await container.close()
 
     return Litestar(
-        route_handlers=[health, home],
+        route_handlers=[health, home, ComplaintsController],
         state=State({"container": container, "settings": settings}),
         dependencies={"session": Provide(provide_session)},
         lifespan=[lifespan],
