@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     upload_max_files: int = Field(default=5, ge=0, le=50)
 
     public_base_url: str = "http://127.0.0.1:8000"
+    # Requests per minute and client address on public forms and APIs; 0 switches the limit off.
+    public_rate_limit_per_minute: int = Field(default=60, ge=0, le=100_000)
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=300, le=30 * 86_400)
 
     @field_validator("database_url")
     @classmethod

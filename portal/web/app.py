@@ -7,21 +7,28 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from litestar import Litestar, Response, get
+from litestar import Litestar, Request, Response, get
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.container import Container, build_container
 from portal.settings import Settings, get_settings
 from portal.web.api import ComplaintsController
+from portal.web.auth import login_page, login_submit, logout
 from portal.web.errors import error_handler
 
 log = logging.getLogger(__name__)
@@ -52,6 +59,24 @@ async def home() -> Template:
     return Template(template_name="home.html")
 
 
+def _is_public_write(request: Request[Any, Any, Any]) -> bool:
+    """Rate-limit what anyone can post (complaints, sign-in, self-checks), not staff work."""
+    return request.method == "POST" and not request.url.path.startswith(("/staff", "/api/v1/staff"))
+
+
+def _stores(settings: Settings) -> dict[str, Store]:
+    """Sessions and rate-limit counters: on disk for one machine, in Redis when several processes serve."""
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        root = RedisStore.with_client(url=settings.redis_url, namespace="trudnadzor")
+        return {"sessions": root.with_namespace("sessions"), "rate_limit": root.with_namespace("rate_limit")}
+    return {
+        "sessions": FileStore(settings.data_dir / "sessions", create_directories=True),
+        "rate_limit": MemoryStore(),
+    }
+
+
 def create_app(settings: Settings | None = None, *, run_worker: bool | None = None) -> Litestar:
     settings = settings or get_settings()
     container = build_container(settings)
@@ -69,8 +94,25 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
                 await task
             await container.close()
 
+    secure_cookies = settings.public_base_url.startswith("https://")
+    middleware: list[Any] = [
+        ServerSideSessionConfig(
+            max_age=settings.session_max_age_seconds, secure=secure_cookies, samesite="lax", httponly=True
+        ).middleware
+    ]
+    if settings.public_rate_limit_per_minute:
+        middleware.append(
+            RateLimitConfig(
+                rate_limit=("minute", settings.public_rate_limit_per_minute),
+                check_throttle_handler=_is_public_write,
+            ).middleware
+        )
     return Litestar(
-        route_handlers=[health, home, ComplaintsController],
+        route_handlers=[health, home, login_page, login_submit, logout, ComplaintsController],
+        stores=_stores(settings),
+        middleware=middleware,
+        # The JSON API authenticates by bearer token or is public; forms carry a CSRF token.
+        csrf_config=CSRFConfig(secret=settings.secret(), cookie_secure=secure_cookies, exclude=["/api/"]),
         state=State({"container": container, "settings": settings}),
         dependencies={"session": Provide(provide_session)},
         lifespan=[lifespan],
@@ -79,6 +121,3 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
         openapi_config=OpenAPIConfig(title="Trudnadzor API", version="1.0.0", path="/schema"),
         request_max_body_size=settings.upload_max_bytes * max(1, settings.upload_max_files) + 1024 * 1024,
     )
-
-
-__all__ = ["create_app", "NotFoundException"]

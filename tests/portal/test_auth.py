@@ -1,0 +1,73 @@
+"""Staff sign-in: sessions, CSRF on forms, no open redirects, rate limits on public writes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from portal.container import Container
+from portal.demo import DEMO_PASSWORD
+from portal.settings import Settings
+from portal.web.app import create_app
+
+
+@pytest.fixture
+async def client(container: Container) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    async with AsyncTestClient(app=create_app(container.settings, run_worker=False)) as client:
+        yield client
+
+
+async def _csrf(client: AsyncTestClient) -> str:  # type: ignore[type-arg]
+    page = await client.get("/login")
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert match, "the login form carries a CSRF token"
+    return match.group(1)
+
+
+async def test_inspector_signs_in_and_out(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    token = await _csrf(client)
+    response = await client.post(
+        "/login",
+        data={"login": "insp-34-1", "password": DEMO_PASSWORD, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/staff/queue"
+    assert "session" in client.cookies
+    response = await client.post("/logout", data={"_csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+
+
+async def test_wrong_password_is_refused_in_russian(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    token = await _csrf(client)
+    response = await client.post(
+        "/login", data={"login": "insp-34-1", "password": "guess", "_csrf_token": token}
+    )
+    assert response.status_code == 401
+    assert "Неверный логин или пароль" in response.text
+
+
+async def test_form_without_csrf_token_is_refused(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    await client.get("/login")
+    response = await client.post("/login", data={"login": "admin", "password": DEMO_PASSWORD})
+    assert response.status_code == 403
+
+
+async def test_no_open_redirect_after_sign_in(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    token = await _csrf(client)
+    response = await client.post(
+        "/login",
+        data={"login": "sup-34", "password": DEMO_PASSWORD, "_csrf_token": token, "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/staff/centre"
+
+
+async def test_public_writes_are_rate_limited(container: Container) -> None:
+    settings: Settings = container.settings.model_copy(update={"public_rate_limit_per_minute": 3})
+    async with AsyncTestClient(app=create_app(settings, run_worker=False)) as client:
+        codes = [(await client.post("/api/v1/complaints", json={})).status_code for _ in range(5)]
+        assert (await client.get("/health")).status_code == 200  # reads are not limited
+    assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
