@@ -57,6 +57,7 @@ async def load_demo_accounts(session: AsyncSession, report: DemoReport) -> None:
         user = User(
             login=login,
             full_name=full_name,
+            email=f"{login}@trudnadzor.local",
             role=role,
             inspection_id=inspection_id,
             password_hash=password_hash,

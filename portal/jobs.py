@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import traceback
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -153,15 +153,37 @@ class JobQueue:
         return bool(getattr(result, "rowcount", 0))
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A job enqueued once per interval, however many workers run (the slot is its dedupe key)."""
+
+    kind: str
+    every: timedelta
+
+    def slot_key(self, now: datetime) -> str:
+        return f"periodic:{self.kind}:{int(now.timestamp() // self.every.total_seconds())}"
+
+
+async def schedule_periodic(sessions: async_sessionmaker[AsyncSession], periodic: Sequence[Periodic]) -> None:
+    now = utcnow()
+    async with sessions.begin() as session:
+        for item in periodic:
+            await enqueue(
+                session, item.kind, {"scheduled_at": now.isoformat()}, dedupe_key=item.slot_key(now)
+            )
+
+
 @dataclass
 class Worker:
-    """Runs claimed jobs through their handlers until stopped."""
+    """Runs claimed jobs through their handlers until stopped, and enqueues the periodic jobs."""
 
     queue: JobQueue
     handlers: Mapping[str, Handler]
     poll_seconds: float = 0.5
     batch: int = 4
+    periodic: Sequence[Periodic] = ()
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _next_schedule: float = 0.0
 
     def stop(self) -> None:
         self._stopping.set()
@@ -173,9 +195,18 @@ class Worker:
             await self._run(job)
         return len(jobs)
 
+    async def _schedule(self) -> None:
+        loop_time = asyncio.get_running_loop().time()
+        if self.periodic and loop_time >= self._next_schedule:
+            await schedule_periodic(self.queue.sessions, self.periodic)
+            self._next_schedule = (
+                loop_time + 60
+            )  # a slot is at least minutes long: checking each minute is enough
+
     async def run(self) -> None:
         while not self._stopping.is_set():
             try:
+                await self._schedule()
                 ran = await self.run_once()
             except Exception:  # a database hiccup must not kill the worker
                 log.exception("job worker: claim failed")

@@ -121,6 +121,7 @@ class User(Base):
     login: Mapped[str] = mapped_column(sa.String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(254))  # reminders and escalations
     role: Mapped[Role] = mapped_column(_enum(Role))
     inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
     employer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employers.id"))
