@@ -155,5 +155,18 @@ def stats(as_json: bool) -> None:
         click.echo(f"{key}: {json.dumps(value, ensure_ascii=False)}")
 
 
+def _mount_commands() -> None:
+    """Commands of the pure packages and of plugins (bots) join the one `trudnadzor` command."""
+    from portal.plugins import plugins
+    from routing.cli import deadlines
+
+    main.add_command(deadlines)
+    for plugin in plugins():
+        for command in plugin.cli_commands():
+            main.add_command(command)
+
+
+_mount_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

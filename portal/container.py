@@ -64,6 +64,7 @@ def job_handlers(container: Container) -> dict[str, Handler]:
     from portal.escalation_service import ESCALATION_JOB, check_deadlines
     from portal.intake import ANALYSE_JOB
     from portal.models import utcnow
+    from portal.plugins import plugins
     from portal.routing_service import legal_date
 
     async def analyse(payload: dict[str, Any]) -> None:
@@ -76,4 +77,7 @@ def job_handlers(container: Container) -> dict[str, Handler]:
         async with container.sessions.begin() as session:
             await check_deadlines(session, legal_date(utcnow()))
 
-    return {ANALYSE_JOB: analyse, "route_complaint": route, ESCALATION_JOB: deadlines}
+    handlers: dict[str, Handler] = {ANALYSE_JOB: analyse, "route_complaint": route, ESCALATION_JOB: deadlines}
+    for plugin in plugins():
+        handlers.update(plugin.job_handlers(container))
+    return handlers

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from portal import audit
 from portal.attachments import AttachmentRejected, IncomingFile, StoredFile, check_file, store_file
 from portal.jobs import enqueue
-from portal.models import Attachment, Channel, Complaint, Outbox, Region, utcnow
+from portal.models import Attachment, Channel, Complaint, Outbox, Region, Subscription, utcnow
 from portal.security import hash_secret, new_access_code, normalise_access_code, verify_nothing, verify_secret
 from portal.states import ComplaintStatus
 
@@ -218,14 +218,37 @@ async def _create(
     return complaint
 
 
-def recipients(complaint: Complaint) -> list[tuple[Channel, str]]:
-    """Where the complainant hears from us: the channel they wrote from, and e-mail when given."""
+async def recipients(session: AsyncSession, complaint: Complaint) -> list[tuple[Channel, str]]:
+    """Where the complainant hears from us: the Telegram chat, the e-mail given, and any subscriptions."""
     found: list[tuple[Channel, str]] = []
     if complaint.telegram_chat_id is not None:
         found.append((Channel.TELEGRAM, str(complaint.telegram_chat_id)))
     if complaint.contact_email:
         found.append((Channel.EMAIL, complaint.contact_email))
-    return found
+    if complaint.id is not None:
+        rows = await session.execute(
+            sa.select(Subscription.channel, Subscription.recipient).where(
+                Subscription.complaint_id == complaint.id
+            )
+        )
+        found.extend((channel, recipient) for channel, recipient in rows.all())
+    return list(dict.fromkeys(found))  # each recipient once, in order
+
+
+async def subscribe(session: AsyncSession, complaint: Complaint, channel: Channel, recipient: str) -> bool:
+    """Follow a complaint's changes; False when already subscribed."""
+    exists = await session.scalar(
+        sa.select(Subscription.id).where(
+            Subscription.complaint_id == complaint.id,
+            Subscription.channel == channel,
+            Subscription.recipient == recipient,
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(Subscription(complaint_id=complaint.id, channel=channel, recipient=recipient))
+    await audit.record(session, "subscribed", audit.CITIZEN, complaint=complaint, channel=channel.value)
+    return True
 
 
 NOTIFY_JOB = "deliver_notification"
@@ -235,7 +258,7 @@ async def queue_notification(
     session: AsyncSession, complaint: Complaint, template: str, context: dict[str, object], *, key: str = ""
 ) -> None:
     """An outbox row per recipient plus a delivery job; the key makes a repeated call add nothing."""
-    for channel, recipient in recipients(complaint):
+    for channel, recipient in await recipients(session, complaint):
         idempotency_key = f"{template}:{complaint.id}:{key}:{channel.value}"
         exists = await session.scalar(sa.select(Outbox.id).where(Outbox.idempotency_key == idempotency_key))
         if exists is not None:

@@ -356,6 +356,23 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None]
 
 
+class Subscription(Base):
+    """Someone who follows a complaint on a channel (e.g. a Telegram chat that checked its status)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "complaint_id", "channel", "recipient", name="uq_subscriptions_complaint_channel"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaints.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (sa.Index("ix_jobs_state_run_at", "state", "run_at"),)

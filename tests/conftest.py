@@ -24,6 +24,7 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 TRANSACTIONAL_TABLES = (
     "case_events",
     "outbox",
+    "subscriptions",
     "attachments",
     "problems",
     "cases",

@@ -1,0 +1,25 @@
+"""The channels plugin: CLI commands and job handlers of `bots`, registered through an entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from portal.container import Container
+    from portal.jobs import Handler
+
+
+class ChannelsPlugin:
+    name = "bots"
+
+    def cli_commands(self) -> Sequence[click.Command]:
+        return []
+
+    def job_handlers(self, container: Container) -> dict[str, Handler]:
+        return {}
+
+
+plugin = ChannelsPlugin()
