@@ -31,6 +31,7 @@ TRANSACTIONAL_TABLES = (
     "complaints",
     "assessments",
     "jobs",
+    "api_tokens",
 )
 
 
