@@ -27,6 +27,7 @@ from portal.models import (
     InspectorAbsence,
     Problem,
     Region,
+    User,
     utcnow,
 )
 from portal.states import OPEN_CASE_STATUSES, CaseStatus, ComplaintStatus
@@ -125,7 +126,8 @@ async def _candidates(session: AsyncSession, inspection_id: int) -> list[Inspect
     )
     rows = (
         await session.execute(
-            sa.select(Inspector, sa.func.coalesce(open_counts.c.open, 0))
+            sa.select(Inspector, sa.func.coalesce(open_counts.c.open, 0), User.full_name)
+            .join(User, User.id == Inspector.user_id)
             .outerjoin(open_counts, open_counts.c.inspector_id == Inspector.id)
             .where(Inspector.inspection_id == inspection_id)
         )
@@ -144,8 +146,9 @@ async def _candidates(session: AsyncSession, inspection_id: int) -> list[Inspect
             absences=tuple(
                 Absence(a.starts_on, a.ends_on) for a in absences if a.inspector_id == inspector.id
             ),
+            name=full_name,
         )
-        for inspector, open_cases in rows
+        for inspector, open_cases, full_name in rows
     ]
 
 
