@@ -1,0 +1,175 @@
+"""The problem classifier at inference time: TF-IDF (lemma n-grams + char n-grams) and linear models.
+
+The model is plain arrays (``nlp/model/model.npz``) plus vocabularies and metadata (``nlp/model/meta.json``),
+written by ``nlp.train`` with scikit-learn; inference needs only numpy, so loading is fast and no pickle
+is involved. Two heads share the features:
+
+* ``doc``: one-vs-rest logistic regression over whole complaints (multi-label), Platt-calibrated on
+  out-of-fold scores;
+* ``sent``: multinomial logistic regression over sentences, classes = categories + ``_none`` (greetings,
+  requests, context); it decides which sentences make up each problem.
+
+A category's score is ``w · p_doc + (1 − w) · max over sentences p_sent``; ``w``, the decision threshold and
+the confidence calibration (Platt on the fused score) are chosen on out-of-fold predictions in training.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.features import Features
+
+MODEL_DIR = Path(__file__).with_name("model")
+NONE = "_none"
+
+
+def decide(fused: np.ndarray, threshold: float, out_of_scope: int) -> list[int]:
+    """Categories of one complaint from its fused scores. out_of_scope is exclusive: it wins only when it
+    scores at least as high as every labour category, and then it is the only category."""
+    labour = [j for j in range(len(fused)) if j != out_of_scope]
+    if out_of_scope >= 0 and fused[out_of_scope] >= max(fused[j] for j in labour):
+        return [out_of_scope]
+    chosen = [j for j in labour if fused[j] >= threshold]
+    return chosen or [max(labour, key=lambda j: fused[j])]
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+@dataclass
+class Vectoriser:
+    vocab: dict[str, int]
+    idf: np.ndarray
+    offset: int = 0
+
+    def ids(self, feats: list[str]) -> np.ndarray:
+        """Column numbers of the known features (with repeats), shifted by ``offset``."""
+        get = self.vocab.get
+        found = [i for i in map(get, feats) if i is not None]
+        return np.fromiter(found, dtype=np.int64, count=len(found)) + self.offset
+
+
+def _weigh(ids: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse row (indices, values) from feature ids: sublinear tf × idf, each block L2-normalised."""
+    if not len(ids):
+        return ids, np.zeros(0, dtype=np.float32)
+    idx, counts = np.unique(ids, return_counts=True)
+    return idx, ((1.0 + np.log(counts)) * idf[idx]).astype(np.float32)
+
+
+class Model:
+    """Loaded classifier; thread-safe for reading."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]):
+        self.meta = meta
+        self.categories: list[str] = meta["categories"]
+        self.sent_classes: list[str] = meta["sent_classes"]
+        self.n_word = len(meta["word_vocab"])
+        self.word = Vectoriser({f: i for i, f in enumerate(meta["word_vocab"])}, arrays["word_idf"])
+        self.char = Vectoriser(
+            {f: i for i, f in enumerate(meta["char_vocab"])}, arrays["char_idf"], self.n_word
+        )
+        self.idf = np.concatenate([arrays["word_idf"], arrays["char_idf"]]).astype(np.float32)
+
+        self.word_names: list[str] = meta["word_vocab"]
+        self.doc_coef = arrays["doc_coef"].astype(np.float32)
+        self.doc_intercept = arrays["doc_intercept"].astype(np.float32)
+        self.platt_a = arrays["platt_a"].astype(np.float32)
+        self.platt_b = arrays["platt_b"].astype(np.float32)
+        self.fuse_weight = float(meta["fuse_weight"])
+        self.threshold = float(meta["threshold"])
+        self.confidence_a = float(meta["confidence_a"])
+        self.confidence_b = float(meta["confidence_b"])
+        self.sent_coef = arrays["sent_coef"].astype(np.float32)
+        self.sent_intercept = arrays["sent_intercept"].astype(np.float32)
+        self.review_threshold = float(meta.get("review_threshold", 0.5))
+
+    @classmethod
+    def load(cls, directory: Path = MODEL_DIR) -> Model:
+        meta_path, arrays_path = directory / "meta.json", directory / "model.npz"
+        if not meta_path.exists() or not arrays_path.exists():
+            raise ModelMissing(f"no classifier in {directory}; run `trudnadzor nlp train`")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        with np.load(arrays_path) as data:
+            arrays = {k: data[k] for k in data.files}
+        return cls(arrays, meta)
+
+    def ids(self, feats: Features) -> tuple[np.ndarray, np.ndarray]:
+        """(word ids, char ids) of a sentence's features; a complaint's ids are its sentences' together."""
+        return self.word.ids(feats[0]), self.char.ids(feats[1])
+
+    def vector(self, ids: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The TF-IDF row as (indices, values); word and char blocks are L2-normalised separately."""
+        parts = [_weigh(block, self.idf) for block in ids]
+        values = []
+        for _, val in parts:
+            norm = float(np.linalg.norm(val))
+            values.append(val / norm if norm else val)
+        return np.concatenate([idx for idx, _ in parts]), np.concatenate(values)
+
+    def doc_proba(self, ids: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Calibrated per-category probabilities for a whole complaint (ids of all its sentences)."""
+        idx, val = self.vector(ids)
+        scores = self.doc_coef[:, idx] @ val + self.doc_intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(self.platt_a * scores + self.platt_b, -30.0, 30.0)))
+
+    def sent_proba(
+        self, ids: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Softmax over sentence classes, and the sentence's TF-IDF row (for evidence)."""
+        idx, val = self.vector(ids)
+        scores = self.sent_coef[:, idx] @ val + self.sent_intercept
+        scores = scores - scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum(), (idx, val)
+
+    def confidence(self, fused: np.ndarray) -> np.ndarray:
+        """Calibrated probability that a chosen category is right, from its fused score."""
+        return 1.0 / (1.0 + np.exp(-np.clip(self.confidence_a * fused + self.confidence_b, -30.0, 30.0)))
+
+    def evidence(self, category: str, idx: np.ndarray, val: np.ndarray, top: int = 5) -> list[str]:
+        """Lemma n-grams that pushed the sentence head towards the category the most."""
+        row = self.sent_classes.index(category)
+        words = idx < self.n_word
+        idx, val = idx[words], val[words]
+        if not len(idx):
+            return []
+        contrib = self.sent_coef[row, idx] * val
+        order = np.argsort(-contrib)
+        result: list[str] = []
+        for i in order[: top * 2]:
+            if contrib[i] <= 0:
+                break
+            name = self.word_names[int(idx[i])].replace("не не_", "не ").replace("_", " ")  # «не платить»
+            if "<num>" not in name and not any(name in r or r in name for r in result):
+                result.append(name)
+            if len(result) == top:
+                break
+        return result
+
+
+_lock = threading.Lock()
+_model: Model | None = None
+
+
+def model() -> Model:
+    """The committed classifier, loaded once per process."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = Model.load()
+    return _model
+
+
+def reset() -> None:
+    """Forget the loaded model (after retraining in the same process)."""
+    global _model
+    _model = None

@@ -1,0 +1,115 @@
+"""Cleaning that keeps offsets: every output string has exactly the length of the input.
+
+Quoted replies and e-mail signatures are blanked (replaced by spaces, newlines kept) instead of being cut,
+so a character offset into the cleaned text is the same offset into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# one-to-one character replacements (same length)
+_CHAR_MAP = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": " ",
+        "\u200c": " ",
+        "\u200d": " ",
+        "\ufeff": " ",
+        "\t": " ",
+        "\r": " ",
+        "\x0b": " ",
+        "\x0c": " ",
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "‟": '"',
+        "″": '"',
+        "＂": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "`": "'",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+    }
+)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+_REPLY_HEADER_RE = re.compile(
+    r"^\s*(?:-{2,}\s*(?:Original Message|Исходное сообщение|Пересылаемое сообщение|Forwarded message)\s*-*"
+    r"|(?:От|From)\s*:.*\n\s*(?:Отправлено|Sent|Дата|Date|Кому|To)\s*:"
+    r"|.{0,120}\b(?:пишет|написал\(а\)|написала|написал|wrote)\s*:\s*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_QUOTE_LINE_RE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_SIG_DELIM_RE = re.compile(r"^-- ?$", re.MULTILINE)
+_SENT_FROM_RE = re.compile(
+    r"^\s*(?:Отправлено|Sent|Get)\s+(?:с|из|from|my)?\s*.{0,40}"
+    r"(?:iPhone|iPad|Android|Samsung|Mail\.ru|Яндекс|Outlook|мобильного|Galaxy|Huawei|Xiaomi).*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_REGARDS_RE = re.compile(
+    r"^\s*(?:С уважением|С наилучшими пожеланиями|Best regards|Regards)\b.*$", re.IGNORECASE | re.MULTILINE
+)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """``facts_text``: normalised, quoted replies blanked; ``body_text``: also without the signature.
+    Both have the length of ``original``."""
+
+    original: str
+    facts_text: str
+    body_text: str
+
+    def compact(self) -> str:
+        """The body with whitespace collapsed, for display."""
+        return re.sub(r"[ ]{2,}", " ", re.sub(r"\n\s*\n+", "\n\n", self.body_text)).strip()
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def normalise(text: str) -> str:
+    """Same-length normalisation of spaces, quotes, dashes and control characters."""
+    return _CONTROL_RE.sub(" ", text.translate(_CHAR_MAP))
+
+
+def clean(text: str) -> Cleaned:
+    norm = normalise(text)
+    facts_text = norm
+    header = _REPLY_HEADER_RE.search(facts_text)
+    if header and facts_text[: header.start()].strip():  # the whole message is not one quote
+        facts_text = _blank(facts_text, header.start(), len(facts_text))
+    for match in _QUOTE_LINE_RE.finditer(facts_text):
+        facts_text = _blank(facts_text, match.start(), match.end())
+    for match in _SENT_FROM_RE.finditer(facts_text):
+        facts_text = _blank(facts_text, match.start(), match.end())
+    if not facts_text.strip():
+        facts_text = norm  # the whole message is a quote (a forwarded complaint): keep it
+
+    body_text = facts_text
+    signature_at = None
+    delimiter = _SIG_DELIM_RE.search(body_text)
+    if delimiter and body_text[: delimiter.start()].strip():
+        signature_at = delimiter.start()
+    regards = list(_REGARDS_RE.finditer(body_text))
+    if regards:
+        last = regards[-1]
+        tail_lines = [line for line in body_text[last.end() :].split("\n") if line.strip()]
+        if len(tail_lines) <= 6 and body_text[: last.start()].strip():
+            signature_at = min(signature_at or last.start(), last.start())
+    if signature_at is not None:
+        body_text = _blank(body_text, signature_at, len(body_text))
+    return Cleaned(text, facts_text, body_text)

@@ -1,0 +1,588 @@
+"""Fact extraction: validators (INN, OGRN, phones) and cheap pattern extractors.
+
+Everything here is regular expressions plus the cached morph analyser; natasha NER and the yargy
+dates parser are only run on the short pieces of text that the patterns point at (see ``nlp.pipeline``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from nlp import morph
+
+# ---------------------------------------------------------------------------------------------- validators
+
+_W10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_W11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_W12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def _control(digits: str, weights: tuple[int, ...]) -> int:
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
+
+
+def validate_inn(value: str) -> bool:
+    """ИНН checksum (FNS): 10 digits for organisations, 12 for persons and ИП."""
+    value = value.strip()
+    if not value.isascii() or not value.isdigit():
+        return False
+    if len(value) == 10:
+        return _control(value, _W10) == int(value[9])
+    if len(value) == 12:
+        return _control(value, _W11) == int(value[10]) and _control(value, _W12) == int(value[11])
+    return False
+
+
+def validate_ogrn(value: str) -> bool:
+    """ОГРН (13 digits, mod 11) or ОГРНИП (15 digits, mod 13); the last digit is the control digit."""
+    value = value.strip()
+    if not value.isascii() or not value.isdigit() or value[0] == "0":
+        return False
+    if len(value) == 13:
+        return int(value[:12]) % 11 % 10 == int(value[12])
+    if len(value) == 15:
+        return int(value[:14]) % 13 % 10 == int(value[14])
+    return False
+
+
+def normalise_phone(value: str) -> str | None:
+    """A Russian phone number in E.164 («+79161234567»), or None if it is not one."""
+    if re.search(r"[^\d\s()+\-.]", value):
+        return None
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 11 and digits[0] in "78":
+        digits = "7" + digits[1:]
+    elif len(digits) == 10 and digits[0] in "3489" and not value.strip().startswith("+"):
+        digits = "7" + digits
+    else:
+        return None
+    if digits[1] not in "3489":  # Russian area / mobile codes start with 3, 4, 8 or 9
+        return None
+    return "+" + digits
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    result = []
+    for item in items:
+        key = item.lower()
+        if item and key not in seen:
+            seen.add(key)
+            result.append(item)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- INN / OGRN
+
+_DIGITS_RE = re.compile(r"(?<![\d\w+\-])(\d{10}|\d{12,13}|\d{15})(?![\d\w])")
+_KEYWORD_RE = re.compile(
+    r"\b(?:ИНН|INN|ОГРН|ОГРНИП|КПП|ОКПО|БИК|СНИЛС|тел\.?|телефон\w*|сч[её]т\w*)(?!\w)", re.IGNORECASE
+)
+_OGRN_CONTEXT_RE = re.compile(r"ОГРН", re.IGNORECASE)
+_PHONE_CONTEXT_RE = re.compile(r"(тел|моб|phone|звон|whatsapp|ватсап|вайбер|номер телефона)", re.IGNORECASE)
+_ACCOUNT_CONTEXT_RE = re.compile(r"(сч[её]т|карт|р/с|к/с|БИК|СНИЛС|паспорт|КПП|ОКПО)", re.IGNORECASE)
+
+
+def extract_inns(text: str) -> tuple[list[str], list[str]]:
+    """(valid, invalid) ИНН. A 10/12-digit number counts when «ИНН» precedes it closely; without that
+    keyword only a checksum-valid number that is not in a phone/account context is taken."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    for match in _DIGITS_RE.finditer(text):
+        number = match.group(1)
+        if len(number) not in (10, 12):
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        keywords = list(_KEYWORD_RE.finditer(before))
+        keyed = bool(keywords) and keywords[-1].group().upper() in ("ИНН", "INN")
+        if keyed:
+            (valid if validate_inn(number) else invalid).append(number)
+        elif (
+            validate_inn(number)
+            and not _PHONE_CONTEXT_RE.search(before)
+            and not _ACCOUNT_CONTEXT_RE.search(before)
+        ):
+            if len(number) == 10 and number[0] == "9":
+                continue  # looks like a mobile number without the trunk prefix
+            valid.append(number)
+    return _unique(valid), _unique(invalid)
+
+
+def extract_ogrns(text: str) -> list[str]:
+    result = []
+    for match in _DIGITS_RE.finditer(text):
+        number = match.group(1)
+        if len(number) in (13, 15) and validate_ogrn(number):
+            result.append(number)
+    return _unique(result)
+
+
+# ------------------------------------------------------------------------------------------ phones, e-mails
+
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-zА-Яа-я]{2,}")
+_PHONE_RE = re.compile(
+    r"(?<![\d\w])(?:\+7|8|7)?[\s\-]?\(?\d{3}\)?[\s\-]?\d{3}[\s\-]?\d{2}[\s\-]?\d{2}(?![\d\w])"
+)
+
+
+def extract_emails(text: str) -> list[str]:
+    return _unique(m.group().rstrip(".") for m in _EMAIL_RE.finditer(text))
+
+
+def phone_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, E.164) for every phone number."""
+    spans = []
+    for match in _PHONE_RE.finditer(text):
+        raw = match.group().strip()
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) == 10 and not re.search(r"[\s\-()]", raw):
+            before = text[max(0, match.start() - 25) : match.start()]
+            if not _PHONE_CONTEXT_RE.search(before):
+                continue  # a bare 10-digit number is more likely an ИНН
+        phone = normalise_phone(raw)
+        if phone:
+            start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+            spans.append((start, match.end(), phone))
+    return spans
+
+
+def extract_phones(text: str) -> list[str]:
+    return _unique(phone for _, _, phone in phone_spans(text))
+
+
+# ---------------------------------------------------------------------------------------------- money
+
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_MULT = (
+    r"(?P<mult>тысяч[аи]?|тыс\.?|тыщ\w*|т\.\s?р\.?|тр\b|к\b|k\b|млн\.?|миллион(?:ов|а)?|млрд\.?|"
+    r"миллиард(?:ов|а)?)"
+)
+_CURRENCY = r"(?:руб(?:л[а-яё]*)?\.?|р\.|р\b|₽|rub)"
+_MONEY_RE = re.compile(
+    rf"(?<![\d\w.,])(?P<num>{_NUMBER})\s?(?:{_MULT}\s?(?P<cur>{_CURRENCY})?|(?P<cur2>{_CURRENCY}))",
+    re.IGNORECASE,
+)
+_NOT_MONEY_AFTER = re.compile(r"\s*(человек|чел\b|сотрудник|работник|рабочих|лет|км|м\b|кв)", re.IGNORECASE)
+
+
+def _multiplier(word: str | None) -> float:
+    if not word:
+        return 1.0
+    word = word.lower()
+    if word.startswith(("тыс", "тыщ", "т.", "тр", "к", "k")):
+        return 1e3
+    if word.startswith(("млн", "миллион")):
+        return 1e6
+    if word.startswith(("млрд", "миллиард")):
+        return 1e9
+    return 1.0
+
+
+_RANGE_RE = re.compile(
+    rf"(?<![\d\w.,])(?P<a>{_NUMBER})\s?[-–]\s?(?=(?:{_NUMBER})\s?(?:{_MULT}|{_CURRENCY}))", re.IGNORECASE
+)
+_OUT_OF_RE = re.compile(rf"\s*из\s+(?P<b>{_NUMBER})(?![\d\w])")
+# numbers that are money by their context, without a currency word: «платят 1500 в день», «штраф 5000»,
+# «оклад до 16 000»; only from 300 up, so counts of hours and shifts never qualify
+_BARE_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{3,7}"
+_MONEY_BEFORE = (
+    r"(?:зарплат\w*|зп|з/п|оклад\w*|плат(?:ят|ит|или|ила|ил)|заплатил\w*|выплатил\w*|штраф\w*|"
+    r"недоплатил\w*|должн[ыа]?|задолженность|долг|премия|премию|аванс|получаю|получаем|обещали|"
+    r"собирает|снимают|сняли|удерживают|удержали)"
+)
+_BARE_MONEY_RES = [
+    re.compile(
+        rf"{_MONEY_BEFORE}\s+(?:по\s+|до\s+|только\s+|всего\s+|около\s+)?(?P<num>{_BARE_NUMBER})(?![\d\w])"
+        r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|ставк|шт|кг|минут))",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<![\d\w.,])(?P<num>{_BARE_NUMBER})\s+(?:в\s+(?:месяц|день|сутки|час|смену)|за\s+(?:смену|сутки|"
+        r"день|час|месяц|рейс|недостачу|выход|опоздание|вахту))",
+        re.IGNORECASE,
+    ),
+]
+
+
+def _parse_number(raw: str) -> float | None:
+    try:
+        return float(re.sub(r"[ \u00a0\u202f]", "", raw).replace(",", "."))
+    except ValueError:
+        return None
+
+
+def money_spans(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, roubles) for money amounts: with a currency or a multiplier («85 000 рублей», «210 тыс.
+    руб.», «3 миллиона», «40 тыс»), ranges («500-1000 руб.», «по 10-15 тысяч»), «230 тыс. из 540», and bare
+    numbers in a money context («платят 1500 в день», «штраф 5000»)."""
+    spans: list[tuple[int, int, float]] = []
+    for match in _MONEY_RE.finditer(text):
+        mult = match.group("mult")
+        currency = match.group("cur") or match.group("cur2")
+        if mult and not currency and mult.lower() in ("к", "k", "тр"):
+            # «85к», «40 тр» are money only when written tight to the number
+            if " " in match.group()[: match.end("num") - match.start() + 1]:
+                continue
+        if not mult and not currency:
+            continue
+        if mult and not currency and _NOT_MONEY_AFTER.match(text, match.end()):
+            continue  # «40 тысяч человек»
+        number = _parse_number(match.group("num"))
+        if not number:
+            continue
+        factor = _multiplier(mult)
+        spans.append((match.start(), match.end(), round(number * factor, 2)))
+        out_of = _OUT_OF_RE.match(text, match.end())
+        if out_of and factor > 1:
+            second = _parse_number(out_of.group("b"))
+            if second:
+                spans.append((out_of.start("b"), out_of.end("b"), round(second * factor, 2)))
+    for match in _RANGE_RE.finditer(text):
+        following = next((s for s in spans if s[0] == match.end()), None)
+        number = _parse_number(match.group("a"))
+        if following and number:
+            full = _parse_number(_MONEY_RE.match(text, match.end()).group("num"))  # type: ignore[union-attr]
+            factor = following[2] / full if full else 1.0
+            spans.append((match.start("a"), match.end("a"), round(number * factor, 2)))
+    taken = [(s, e) for s, e, _ in spans]
+    for pattern in _BARE_MONEY_RES:
+        for match in pattern.finditer(text):
+            start, end = match.start("num"), match.end("num")
+            if any(s <= start < e or start <= s < end for s, e in taken):
+                continue
+            if re.match(r"\s*[-–]\s*\d", text[end : end + 4]) and pattern is _BARE_MONEY_RES[0]:
+                continue
+            number = _parse_number(match.group("num"))
+            if number and 300 <= number < 10_000_000 and not (1900 <= number <= 2100):
+                spans.append((start, end, number))
+                taken.append((start, end))
+    return sorted(spans)
+
+
+def extract_amounts(text: str) -> list[float]:
+    result: list[float] = []
+    for _, _, value in money_spans(text):
+        if value not in result:
+            result.append(value)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- workers
+
+_WORKER_NOUN = (
+    r"(?:человек|чел\.?|сотрудник\w*|работник\w*|рабочих|работающих|водител\w*|продавц\w*|"
+    r"кассир\w*|курьер\w*|монтажник\w*|охранник\w*|грузчик\w*|учител\w*|педагог\w*|врач\w*|"
+    r"медсест\w*|строител\w*|оператор\w*|специалист\w*|менеджер\w*|швей|вахтовик\w*|женщин|мужчин|девуш\w*|"
+    r"санитар\w*|сотрудниц\w*|работниц\w*|преподавател\w*|механизатор\w*|тракторист\w*|шахт[её]р\w*|"
+    r"доярок|уборщиц\w*|повар\w*|рабоч(?:им|ими)|механик\w*|лаборант\w*|электромонт[её]р\w*|путейц\w*|"
+    r"медработник\w*|человека)"
+)
+_APPROX = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|всего|уже|целых|человек)?\s*"
+_WORKERS_RES = [
+    re.compile(
+        rf"\bнас\b,?(?:\s+\w+){{0,3}}?\s+{_APPROX}(?P<n>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:коллектив|бригад|смен|отдел|цех|штат)\w*\s+(?:\w+\s+){{0,2}}?{_APPROX}(?P<n>\d{{1,5}})\s*"
+        rf"{_WORKER_NOUN}",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}(?:\s+\w+){{0,3}}\s+(?:не\s+получа|не\s+плат|не\s+выплач|"
+        rf"задерж|без\s+зарплат|пострадал|уволил|уволен|сократ|работа\w*\s+без|отравил|трудоустро)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?:не\s+получа\w*|не\s+плат\w*|не\s+выплач\w*|не\s+выплатил\w*|не\s+заплатил\w*|пострадал\w*|уволил\w*|уволен\w*|сократил\w*|"
+        rf"отравил\w*)\s+(?:\w+\s+){{0,2}}?{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"(?:всем|всех|у)\s+{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}", re.IGNORECASE),
+    re.compile(
+        rf"(?:задолженност\w*|долг\w*|не\s+платят|не\s+выплачива\w*)\s+(?:\w+\s+){{0,3}}?(?:перед\s+)?"
+        rf"{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}",
+        re.IGNORECASE,
+    ),
+]
+
+
+_WORKERS_FALLBACK_RES = [
+    re.compile(r"(?<!\bпо )(?<![\d\w])(?P<n>\d{1,5})\s*(?:человек|чел\b)", re.IGNORECASE),
+    re.compile(
+        rf"(?<!\bпо )(?<![\d\w])(?P<n>\d{{1,5}})\s+(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}", re.IGNORECASE
+    ),
+    re.compile(r"\bчеловек\s+(?P<n>\d{1,5})(?![\d\w])", re.IGNORECASE),  # «нас человек 200»
+    re.compile(r"\(\s*их\s+(?P<n>\d{1,5})\s*\)", re.IGNORECASE),  # «сезонным рабочим (их 40)»
+    re.compile(r"\bнас\s*[,—-]?\s*(?:около\s+|примерно\s+)?(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$)", re.IGNORECASE),
+    re.compile(rf"\bещ[её]\s+(?P<n>\d{{1,5}})\s+{_WORKER_NOUN}", re.IGNORECASE),
+    re.compile(
+        rf"{_WORKER_NOUN}\s+(?:больше|более|свыше|около|примерно)\s+(?P<n>\d{{1,5}})(?![\d\w])", re.IGNORECASE
+    ),
+    re.compile(
+        rf"(?:от\s+(?:лица|имени)|коллектив\w*\s*[-—]?)\s+(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}", re.IGNORECASE
+    ),
+]
+
+
+def extract_workers(text: str) -> int | None:
+    """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
+    specific patterns find, else the largest «N человек» / «водителей больше 30» in the text."""
+    for patterns in (_WORKERS_RES, _WORKERS_FALLBACK_RES):
+        found = [int(m.group("n")) for p in patterns for m in p.finditer(text)]
+        found = [n for n in found if 1 < n < 100_000]
+        if found:
+            return max(found)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- organisations
+
+_BARE_QUOTED_RE = re.compile(
+    r"«(?P<name>[А-ЯЁA-Z0-9][^«»\n]{1,40})»|\"(?P<name2>[А-ЯЁA-Z0-9][^\"\n]{1,40})\""
+)
+LEGAL_FORMS = (
+    "ООО",
+    "ОАО",
+    "ЗАО",
+    "ПАО",
+    "НАО",
+    "АО",
+    "ИП",
+    "МУП",
+    "ГУП",
+    "ФГУП",
+    "ФГБУ",
+    "ФГБОУ",
+    "ГБУ",
+    "ГБУЗ",
+    "ГАУ",
+    "ГКУ",
+    "МБУ",
+    "МБОУ",
+    "МАОУ",
+    "МБДОУ",
+    "МАДОУ",
+    "МКОУ",
+    "МАУ",
+    "МКУ",
+    "ГБОУ",
+    "ГАПОУ",
+    "ГБПОУ",
+    "ОГБУ",
+    "КГБУ",
+    "ГАУЗ",
+    "МАУЗ",
+    "МБУЗ",
+    "ФКУ",
+    "ГОБУ",
+    "АНО",
+    "НКО",
+    "ТСЖ",
+    "ЧОП",
+    "ЧОО",
+    "ТОО",
+    "СПК",
+    "ПК",
+    "ООО ЧОП",
+    "ООО ЧОО",
+)
+_FORMS_RE = "|".join(sorted((re.escape(f) for f in LEGAL_FORMS), key=len, reverse=True))
+_FULL_FORMS = (
+    r"(?:[Оо]бществ\w*\s+с\s+ограниченной\s+ответственностью|[Аа]кционерн\w*\s+обществ\w*|"
+    r"[Пп]убличн\w*\s+акционерн\w*\s+обществ\w*|[Ии]ндивидуальн\w*\s+предпринимател\w*)"
+)
+_QUOTED = r"(?:«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"|“[^“”\n]{1,60}”|„[^„“\n]{1,60}“)"
+_CAP_NAME = r"[А-ЯЁA-Z][\w\-]*(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|\s+[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+)?)?"
+_NUMBER_SUFFIX = r"(?:\s*№\s*\d+)?"
+_ORG_RE = re.compile(
+    rf"(?<![\w])(?P<form>{_FORMS_RE}|{_FULL_FORMS})\s*(?P<name>{_QUOTED}|{_CAP_NAME})(?P<num>{_NUMBER_SUFFIX})"
+)
+# lower-case forms as people type them: «ооо "агроинвест"», «чоп "Барс"», «ооо агрокомплекс заречный»
+_ORG_LOWER_RE = re.compile(
+    r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|гуп)\s+(?P<name>"
+    + _QUOTED
+    + r"|[а-яё][\w\-]+(?:\s+[а-яё]+)?(?=\s*[,.;:!?)\n]|\s*$))"
+)
+_IP_RE = re.compile(
+    r"(?<![\w])(?:ИП|ип)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+    r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|оглы|кызы)\b)?)"
+)
+# a business noun and a quoted name: «кафе "Уют"», «ресторана "Сакура"», «сеть "Красное&Белое"»
+_NOUN_QUOTED_RE = re.compile(
+    r"(?<![\w])(?P<form>(?:[Кк]афе|[Рр]естора\w*|[Мм]агазин\w*|ТЦ|ТРЦ|ТК|[Зз]авод\w*|[Фф]абрик\w*|[Кк]омпани\w*|"
+    r"[Сс]ет[ьи]|[Кк]линик\w*|[Сс]алон\w*|[Гг]остиниц\w*|[Оо]тел[ьяе]\w*|[Пп]екарн\w*|[Сс]толов\w*|[Аа]втосервис\w*|"
+    r"[Кк]омбинат\w*|[Аа]гентств\w*|[Хх]олдинг\w*|[Фф]ирм\w*|[Пп]редприяти\w*|[Кк]лининг\w*\s+компани\w*|"
+    r"[Тт]акси|[Тт]аксопарк\w*|[Сс]клад\w*|[Бб]анк\w*|[Пп]иццери\w*|[Шш]кол\w*|[Бб]ольниц\w*))\s+"
+    r"(?P<name>" + _QUOTED + r")"
+)
+
+
+def _norm_quotes(name: str) -> str:
+    name = name.strip()
+    if name[:1] in '"“„«' and name[-1:] in '"”“»':
+        return f"«{name[1:-1].strip()}»"
+    return name
+
+
+def _clip(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:")
+
+
+def org_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of organisations named with a legal form or a business noun («ООО "Ромашка"»,
+    «ИП Петров А.А.», «кафе "Уют"»); the name is written as in the text, full legal forms are abbreviated."""
+    spans: list[tuple[int, int, str]] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e, _ in spans)
+
+    for match in _ORG_RE.finditer(text):
+        form, name = match.group("form"), match.group("name")
+        if form == "ИП":
+            continue  # handled by the person-shaped pattern below
+        if name[:1] not in '«"“„' and (
+            len(name) < 3 or name.upper() == name and len(name) <= 3 and not match.group("num")
+        ):
+            continue
+        value = _clip(match.group())
+        if re.fullmatch(_FULL_FORMS, form):
+            short = {"о": "ООО", "а": "АО", "п": "ПАО", "и": "ИП"}[form[0].lower()]
+            value = f"{short} {_norm_quotes(name)}{match.group('num')}"
+        spans.append((match.start(), match.end(), value))
+    for pattern in (_IP_RE, _ORG_LOWER_RE, _NOUN_QUOTED_RE):
+        for match in pattern.finditer(text):
+            if free(match.start(), match.end()):
+                spans.append((match.start(), match.end(), _clip(match.group())))
+    return sorted(spans)
+
+
+def quoted_names(text: str) -> list[tuple[int, int, str]]:
+    """Capitalised names in quotes without a legal form («работаю в "Пятёрочке"»): organisation candidates."""
+    result = []
+    for match in _BARE_QUOTED_RE.finditer(text):
+        name = match.group("name") or match.group("name2")
+        words = name.split()
+        if len(words) > 4 or name.endswith((".", "!", "?", ",")):
+            continue
+        if len(words) > 1 and not all(w[:1].isupper() or not w[:1].isalpha() for w in words[:2]):
+            continue  # a quoted phrase, not a name («по собственному желанию»)
+        before = text[max(0, match.start() - 30) : match.start()]
+        if re.search(rf"(?:{_FORMS_RE})\s*$", before) or re.search(
+            r"(?:ЖК|ул\.|улиц\w*|проект\w*|программ\w*)\s*$", before
+        ):
+            continue
+        result.append((match.start(), match.end(), match.group()))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- persons
+
+_INITIALS = r"[А-ЯЁ]\.\s?[А-ЯЁ]\.?"
+_PERSON_INITIALS_RE = re.compile(
+    rf"(?<![\w])(?:(?P<a>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s+(?P<ai>{_INITIALS})|(?P<bi>{_INITIALS})\s?"
+    r"(?P<b>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?))"
+)
+_SURNAME_RE = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ский|цкий|ова|ева|ёва|ина|ына|ская|цкая|енко|ук|юк|дзе|швили|ян)$"
+)
+_CAP_WORD_RE = re.compile(r"(?<![\w])[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?![\w])")
+
+
+def _flush_person(run: list[tuple[int, int, str]], spans: list[tuple[int, int, str]], text: str) -> None:
+    if not 2 <= len(run) <= 3:
+        return
+    if any(s <= run[0][0] < e or run[0][0] <= s < run[-1][1] for s, e, _ in spans):
+        return
+    tag_sets = [morph.tags(w) for _, _, w in run]
+    if any("Name" in t for t in tag_sets) and (
+        any({"Patr", "Surn"} & t for t in tag_sets) or _SURNAME_RE.search(run[-1][2])
+    ):
+        spans.append((run[0][0], run[-1][1], " ".join(w for _, _, w in run)))
+
+
+def person_spans(text: str) -> list[tuple[int, int, str]]:
+    """People: «Иванов И.И.», «И.И. Иванов», and 2–3 capitalised words that the morph analyser tags as
+    first name / surname / patronymic («Петров Сергей Иванович», «Анна Петровна»)."""
+    spans: list[tuple[int, int, str]] = []
+    for match in _PERSON_INITIALS_RE.finditer(text):
+        surname = match.group("a") or match.group("b")
+        if surname in LEGAL_FORMS or not (
+            {"Surn", "Name"} & morph.tags(surname) or "UNKN" in morph.tags(surname)
+        ):
+            if not re.search(r"(ов|ев|ин|ын|ова|ева|ина|ко|ук|юк|ий|ая)$", surname):
+                continue
+        spans.append((match.start(), match.end(), re.sub(r"\s+", " ", match.group()).strip()))
+    run: list[tuple[int, int, str]] = []
+    words: list[re.Match[str] | None] = [*_CAP_WORD_RE.finditer(text), None]
+    for cap in words:
+        word_ok = False
+        if cap is not None:
+            contiguous = not run or re.fullmatch(r"[ \t]+", text[run[-1][1] : cap.start()]) is not None
+            if not contiguous:
+                _flush_person(run, spans, text)
+                run = []
+            word = cap.group()
+            word_ok = bool({"Name", "Surn", "Patr"} & morph.tags(word)) or (
+                bool(run) and _SURNAME_RE.search(word) is not None and "Name" in morph.tags(run[-1][2])
+            )
+            if word_ok:
+                run.append((cap.start(), cap.end(), word))
+        if not word_ok:
+            _flush_person(run, spans, text)
+            run = []
+    return sorted(spans)
+
+
+def ner_persons_orgs(sentences: list[str]) -> tuple[list[str], list[str]]:
+    """natasha NER over a batch of sentences → (persons, organisations)."""
+    from nlp.natasha_models import ner
+
+    persons: list[str] = []
+    orgs: list[str] = []
+    for sentence, markup in zip(sentences, ner().map(sentences), strict=False):
+        for span in markup.spans:
+            value = re.sub(r"\s+", " ", sentence[span.start : span.stop]).strip()
+            if span.type == "PER" and len(value) > 2:
+                persons.append(value)
+            elif span.type == "ORG" and len(value) > 2:
+                orgs.append(value)
+    return persons, orgs
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+_MONTHS = r"(?:январ|феврал|март|апрел|ма[яйе]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*"
+_DATE_HINT_RE = re.compile(
+    rf"\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?|\b{_MONTHS}\s+\d{{4}}",
+    re.IGNORECASE,
+)
+
+
+def date_windows(text: str) -> list[tuple[int, int]]:
+    """Short windows around date-like strings — the only places the (slow) yargy parser is run on."""
+    return [(max(0, m.start() - 3), min(len(text), m.end() + 8)) for m in _DATE_HINT_RE.finditer(text)]
+
+
+def extract_dates(text: str) -> list[str]:
+    """ISO dates («2025-09-15»; «2025-09» when only month and year are known)."""
+    from nlp.natasha_models import dates
+
+    extractor = dates()
+    result: list[str] = []
+    for start, end in date_windows(text):
+        for match in extractor(text[start:end]):
+            fact = match.fact
+            if fact.year and fact.month and fact.day:
+                iso = f"{fact.year:04d}-{fact.month:02d}-{fact.day:02d}"
+            elif fact.year and fact.month:
+                iso = f"{fact.year:04d}-{fact.month:02d}"
+            else:
+                continue
+            if 1990 <= fact.year <= 2100 and iso not in result:
+                result.append(iso)
+    return result

@@ -1,0 +1,315 @@
+"""The triage pipeline: clean → sentences → facts → categories and problems → urgency."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal, overload
+
+import numpy as np
+
+from nlp import facts as F
+from nlp import regions, urgency
+from nlp.classify import NONE, Model, decide, model
+from nlp.clean import Cleaned, clean
+from nlp.features import text_features
+from nlp.split import Sentence, sentences
+from nlp.types import Analysis, Facts, InvalidText, Problem
+
+MAX_CHARS = 20_000
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_CAPITALISED_RE = re.compile(r"(?<=[\w,;:)»\"] )[А-ЯЁ][а-яё]{2,}")
+_SKIP_NER_WORDS = frozenset(
+    {
+        "Государственная",
+        "Государственную",
+        "Государственной",
+        "Трудового",
+        "Трудовой",
+        "Трудовым",
+        "Прошу",
+        "Помогите",
+        "Здравствуйте",
+        "Спасибо",
+        "Роструд",
+        "Роструда",
+        "Telegram",
+        "Телеграм",
+        "Уважаемые",
+        "Пенсионный",
+        "Фонд",
+    }
+)
+
+
+def check_text(text: object) -> str:
+    """The text as ``str``, or InvalidText with a Russian message."""
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidText("Текст обращения не в кодировке UTF-8.") from None
+    if not isinstance(text, str):
+        raise InvalidText("Текст обращения должен быть строкой.")
+    if not text.strip():
+        raise InvalidText("Текст обращения пуст.")
+    sample = text[:5000]
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t")
+    )
+    if bad > 0.05 * len(sample):
+        raise InvalidText("Текст обращения похож на двоичные данные, а не на текст.")
+    if not _LETTER_RE.search(sample):
+        raise InvalidText("В тексте обращения нет слов.")
+    return text
+
+
+@dataclass
+class _State:
+    original: str
+    text: str
+    truncated: bool
+    cleaned: Cleaned
+    sents: list[Sentence]
+    facts: Facts
+    ner_sentences: list[str] = field(default_factory=list)
+
+
+class Analyzer:
+    """Stateless triage over the shared, lazily loaded models; safe to call from several threads."""
+
+    _default: Analyzer | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, classifier: Model | None = None, max_chars: int = MAX_CHARS, use_ner: bool = True):
+        self._classifier = classifier
+        self.max_chars = max_chars
+        self.use_ner = use_ner
+
+    @classmethod
+    def default(cls) -> Analyzer:
+        """The process-wide analyser."""
+        if cls._default is None:
+            with cls._lock:
+                if cls._default is None:
+                    cls._default = cls()
+        return cls._default
+
+    @property
+    def classifier(self) -> Model:
+        return self._classifier or model()
+
+    def warm_up(self) -> None:
+        """Load every model now rather than on the first complaint."""
+        from nlp.natasha_models import dates, ner
+
+        if self.use_ner:
+            ner()
+        dates()
+        self.analyze(
+            "Здравствуйте. ООО «Ромашка» в Казани не платит зарплату 15 сентября 2025 года, Иванов И.И."
+        )
+
+    def analyze(self, text: str) -> Analysis:
+        result = self.analyze_many([text], errors="return")[0]
+        if isinstance(result, InvalidText):
+            raise result
+        return result
+
+    @overload
+    def analyze_many(self, texts: list[str], errors: Literal["raise"] = "raise") -> list[Analysis]: ...
+
+    @overload
+    def analyze_many(self, texts: list[str], errors: Literal["return"]) -> list[Analysis | InvalidText]: ...
+
+    def analyze_many(
+        self, texts: list[str], errors: str = "raise"
+    ) -> list[Analysis] | list[Analysis | InvalidText]:
+        """Analyse a batch (natasha NER runs once over all texts); ``errors="return"`` puts an InvalidText in
+        place of a bad text instead of raising."""
+        states: list[_State | InvalidText] = []
+        for text in texts:
+            try:
+                states.append(self._prepare(text))
+            except InvalidText as error:
+                if errors == "raise":
+                    raise
+                states.append(error)
+        self._run_ner([s for s in states if isinstance(s, _State)])
+        return [s if isinstance(s, InvalidText) else self._finish(s) for s in states]
+
+    # ------------------------------------------------------------------------------------------ stages
+
+    def _prepare(self, raw: str) -> _State:
+        original = check_text(raw)
+        truncated = len(original) > self.max_chars
+        text = original[: self.max_chars] if truncated else original
+        cleaned = clean(text)
+        sents = sentences(cleaned.body_text) or sentences(cleaned.facts_text)
+        source = cleaned.facts_text
+        facts = Facts()
+        org_spans = F.org_spans(source)
+        facts.organizations = F._unique([name for _, _, name in org_spans])
+        if not facts.organizations:
+            facts.organizations = F._unique([name for _, _, name in F.quoted_names(source)])
+        facts.inns, facts.invalid_inns = F.extract_inns(source)
+        facts.ogrns = F.extract_ogrns(source)
+        facts.phones = F.extract_phones(source)
+        facts.emails = F.extract_emails(source)
+        facts.amounts = F.extract_amounts(source)
+        facts.workers_affected = F.extract_workers(source)
+        facts.dates = F.extract_dates(source)
+        person_spans = F.person_spans(source)
+        places = [
+            p
+            for p in regions.find_places(source)
+            if not any(s <= p.start < e and " " in name for s, e, name in person_spans)
+        ]  # «Иван Ершов»
+        place_starts = {p.start for p in places}
+        facts.persons = F._unique([name for s, _, name in person_spans if s not in place_starts])
+        facts.locations = F._unique([p.text for p in places])
+        facts.region = regions.resolve(places, source) or regions.region_from_inn(facts.inns)
+        state = _State(original, text, truncated, cleaned, sents, facts)
+        if self.use_ner and not facts.organizations:
+            covered = [(s, e) for s, e, _ in org_spans + person_spans] + [(p.start, p.end) for p in places]
+            for sent in sents:
+                for match in _CAPITALISED_RE.finditer(source, sent.start, sent.end):
+                    if match.group() in _SKIP_NER_WORDS:
+                        continue
+                    if not any(s <= match.start() < e for s, e in covered):
+                        state.ner_sentences.append(source[sent.start : sent.end])
+                        break
+        return state
+
+    def _run_ner(self, states: list[_State]) -> None:
+        batch = [sentence for state in states for sentence in state.ner_sentences]
+        if not batch:
+            return
+        from nlp.natasha_models import ner
+
+        marks = list(ner().map(batch))
+        i = 0
+        for state in states:
+            found_orgs: list[str] = []
+            found_persons: list[str] = []
+            for sentence in state.ner_sentences:
+                for span in marks[i].spans:
+                    value = re.sub(r"\s+", " ", sentence[span.start : span.stop]).strip(" ,.")
+                    if len(value) < 3:
+                        continue
+                    if span.type == "ORG" and not _is_authority(value):
+                        found_orgs.append(value)
+                    elif span.type == "PER" and len(value.split()) >= 2:
+                        found_persons.append(value)
+                i += 1
+            state.facts.organizations = F._unique(state.facts.organizations + found_orgs)
+            state.facts.persons = F._unique(state.facts.persons + found_persons)
+
+    def _finish(self, state: _State) -> Analysis:
+        clf = self.classifier
+        sents = state.sents
+        probs: list[np.ndarray] = []
+        feats: list[tuple[np.ndarray, np.ndarray]] = []
+        ids = [clf.ids(text_features(sent.text)) for sent in sents]
+        for sentence_ids in ids:
+            p, f = clf.sent_proba(sentence_ids)
+            probs.append(p)
+            feats.append(f)
+        n_cat = len(clf.categories)
+        P = np.vstack(probs) if probs else np.zeros((0, len(clf.sent_classes)))
+        sent_max = P[:, :n_cat].max(axis=0) if len(P) else np.zeros(n_cat)
+        empty = np.zeros(0, dtype=np.int64)
+        doc_ids = (
+            np.concatenate([w for w, _ in ids] or [empty]),
+            np.concatenate([c for _, c in ids] or [empty]),
+        )
+        fused = clf.fuse_weight * clf.doc_proba(doc_ids) + (1 - clf.fuse_weight) * sent_max
+        oos = clf.categories.index("out_of_scope") if "out_of_scope" in clf.categories else -1
+        chosen = decide(fused, clf.threshold, oos)
+        confidence = clf.confidence(fused)
+        problems = self._problems(state, chosen, confidence, P, feats)
+        categories = [p.category for p in problems]
+        scores = {category: float(fused[j]) for j, category in enumerate(clf.categories)}
+        urgent, reason = urgency.assess(
+            [s.text for s in sents], categories, state.facts.workers_affected, scores
+        )
+        return Analysis(
+            categories, problems, state.facts, urgent, reason, clf.review_threshold, state.truncated
+        )
+
+    def _problems(
+        self,
+        state: _State,
+        chosen: list[int],
+        confidence: np.ndarray,
+        P: np.ndarray,
+        feats: list[tuple[np.ndarray, np.ndarray]],
+    ) -> list[Problem]:
+        clf = self.classifier
+        text = state.text
+        sents = state.sents
+        if not sents:
+            return []
+        none_row = clf.sent_classes.index(NONE)
+        rows = [clf.sent_classes.index(clf.categories[j]) for j in chosen]
+        allowed = P[:, rows + [none_row]]
+        labels = [rows[k] if k < len(rows) else none_row for k in np.argmax(allowed, axis=1)]
+        for row in rows:  # every chosen category gets at least its most typical sentence
+            if row not in labels:
+                candidates = [
+                    k for k in range(len(sents)) if labels.count(labels[k]) > 1 or labels[k] == none_row
+                ]
+                best = max(candidates or range(len(sents)), key=lambda k: P[k, row])
+                labels[best] = row
+        problems = []
+        for j, row in zip(chosen, rows, strict=False):
+            runs = _runs([k for k, label in enumerate(labels) if label == row], labels, none_row)
+            if not runs:
+                continue
+            first, last = max(runs, key=lambda run: float(P[run[0] : run[1] + 1, row].sum()))
+            start, end = sents[first].start, sents[last].end
+            idx = np.concatenate([feats[k][0] for k in range(first, last + 1)])
+            val = np.concatenate([feats[k][1] for k in range(first, last + 1)])
+            category = clf.categories[j]
+            problems.append(
+                Problem(
+                    category,
+                    float(confidence[j]),
+                    start,
+                    end,
+                    text[start:end],
+                    clf.evidence(category, idx, val),
+                )
+            )
+        problems.sort(key=lambda p: p.start)
+        return problems
+
+
+def _is_authority(name: str) -> bool:
+    return bool(
+        re.search(
+            r"инспекц|ГИТ|Роструд|прокуратур|суд\b|суда\b|ФНС|налогов|Госуслуг|Минтруд|полици",
+            name,
+            re.IGNORECASE,
+        )
+    )
+
+
+def _runs(indices: list[int], labels: list[int], none_row: int) -> list[tuple[int, int]]:
+    """Maximal runs of a category's sentences, bridging gaps made only of ``_none`` sentences."""
+    runs: list[tuple[int, int]] = []
+    for k in indices:
+        if runs and all(labels[m] == none_row for m in range(runs[-1][1] + 1, k)):
+            runs[-1] = (runs[-1][0], k)
+        else:
+            runs.append((k, k))
+    return runs
+
+
+def analyze(text: str) -> Analysis:
+    """Triage one complaint with the default analyser."""
+    return Analyzer.default().analyze(text)

@@ -1,0 +1,304 @@
+"""Training of the problem classifier (``trudnadzor nlp train``); needs scikit-learn, seeded, deterministic.
+
+Same ``train.jsonl`` → the same arrays in ``nlp/model/``; the file's sha256 is written to
+``nlp/model/train.sha256`` so that a stale model fails the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.classify import NONE, decide
+from nlp.clean import clean
+from nlp.dataset import MODEL_DIR, TRAIN_PATH, file_hash, load
+from nlp.features import Features, join_features, text_features
+from nlp.split import sentences
+
+log = logging.getLogger(__name__)
+
+SEED = 13
+PARAMS: dict[str, Any] = {
+    "word_min_df": 2,
+    "word_max_features": 20000,
+    "char_min_df": 3,
+    "char_max_features": 40000,
+    "doc_C": 10.0,
+    "sent_C": 10.0,
+    "folds": 5,
+    "review_threshold": 0.7,
+    "fuse_weights": [0.3, 0.4, 0.5, 0.6],
+    "thresholds": [0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
+}
+
+
+def doc_features(record: dict[str, Any]) -> Features:
+    """Features of a complaint exactly as the pipeline computes them: over the sentences of the body."""
+    return join_features([text_features(s.text) for s in sentences(clean(record["text"]).body_text)])
+
+
+def _identity(features: list[str]) -> list[str]:
+    return features
+
+
+def labelled_sentences(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Sentences of a complaint labelled by the gold problem quote they overlap most (else ``_none``),
+    plus the quotes themselves."""
+    text = record["text"]
+    body = clean(text).body_text
+    quotes = []
+    for problem in record.get("problems", []):
+        start = text.find(problem["quote"])
+        if start >= 0:
+            quotes.append((start, start + len(problem["quote"]), problem["category"]))
+    result = []
+    for sent in sentences(body):
+        best, best_overlap = NONE, 0
+        for start, end, category in quotes:
+            overlap = min(end, sent.end) - max(start, sent.start)
+            if overlap > best_overlap:
+                best, best_overlap = category, overlap
+        if best != NONE and best_overlap < 0.3 * (sent.end - sent.start):
+            best = NONE
+        result.append((text[sent.start : sent.end], best))
+    result.extend((text[s:e], c) for s, e, c in quotes)
+    return result
+
+
+def _vectorisers(params: dict[str, Any]) -> tuple[Any, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    word = TfidfVectorizer(
+        analyzer=_identity,
+        sublinear_tf=True,
+        min_df=params["word_min_df"],
+        max_features=params["word_max_features"],
+        dtype=np.float32,
+    )
+    char = TfidfVectorizer(
+        analyzer=_identity,
+        sublinear_tf=True,
+        min_df=params["char_min_df"],
+        max_features=params["char_max_features"],
+        dtype=np.float32,
+    )
+    return word, char
+
+
+def _stack(word: Any, char: Any, feats: list[Features]) -> Any:
+    from scipy.sparse import hstack
+
+    return hstack([word.transform([w for w, _ in feats]), char.transform([c for _, c in feats])]).tocsr()
+
+
+def _doc_head(C: float) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(
+        C=C, solver="liblinear", class_weight="balanced", random_state=SEED, max_iter=2000
+    )
+
+
+def _fit_sentence_head(X: Any, y: np.ndarray, n_classes: int, C: float) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    head = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED).fit(X, y)
+    coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
+    intercept = np.full(n_classes, -30.0, dtype=np.float32)  # a class without sentences is never chosen
+    for row, cls in enumerate(head.classes_):
+        coef[cls], intercept[cls] = head.coef_[row], head.intercept_[row]
+    return coef, intercept
+
+
+def _sentence_max(
+    X: Any, owner: np.ndarray, n_docs: int, coef: np.ndarray, intercept: np.ndarray, n_categories: int
+) -> np.ndarray:
+    """Per document, the highest sentence probability of each category."""
+    scores = np.asarray(X @ coef.T) + intercept
+    scores -= scores.max(axis=1, keepdims=True)
+    proba = np.exp(scores)
+    proba /= proba.sum(axis=1, keepdims=True)
+    result = np.zeros((n_docs, n_categories))
+    np.maximum.at(result, owner, proba[:, :n_categories])
+    return result
+
+
+def fit(
+    records: list[dict[str, Any]], categories: list[str], params: dict[str, Any] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, Any], dict[str, Any]]:
+    """Train both heads; the fusion weight, the threshold and the confidence calibration are chosen on
+    out-of-fold predictions of the training set (never on dev). Returns (arrays, meta, report)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+
+    params = {**PARAMS, **(params or {})}
+    n_cat = len(categories)
+    docs = [doc_features(r) for r in records]
+    Y = np.array([[1 if c in r["categories"] else 0 for c in categories] for r in records], dtype=np.int64)
+    pairs: list[tuple[str, str]] = []
+    owner_list: list[int] = []
+    for i, record in enumerate(records):
+        for pair in labelled_sentences(record):
+            pairs.append(pair)
+            owner_list.append(i)
+    owner = np.array(owner_list)
+    sent_classes = [*categories, NONE]
+    ys = np.array([sent_classes.index(c) if c in sent_classes else n_cat for _, c in pairs])
+    is_quote = np.zeros(len(pairs), dtype=bool)  # gold quotes are training sentences but not inference input
+    for i, record in enumerate(records):
+        n_quotes = sum(1 for p in record.get("problems", []) if p["quote"] in record["text"])
+        if n_quotes:
+            is_quote[np.flatnonzero(owner == i)[-n_quotes:]] = True
+
+    word, char = _vectorisers(params)
+    word.fit([w for w, _ in docs])
+    char.fit([c for _, c in docs])
+    X = _stack(word, char, docs)
+    Xs = _stack(word, char, [text_features(t) for t, _ in pairs])
+
+    # out-of-fold scores of both heads
+    folds = KFold(n_splits=params["folds"], shuffle=True, random_state=SEED)
+    oof_doc = np.zeros(Y.shape)
+    oof_sent = np.zeros(Y.shape)
+    for train_idx, test_idx in folds.split(X):
+        for j in range(n_cat):
+            y = Y[train_idx, j]
+            if y.min() == y.max():
+                oof_doc[test_idx, j] = 10.0 if y[0] else -10.0
+                continue
+            oof_doc[test_idx, j] = (
+                _doc_head(params["doc_C"]).fit(X[train_idx], y).decision_function(X[test_idx])
+            )
+        in_train = np.isin(owner, train_idx)
+        coef_f, intercept_f = _fit_sentence_head(
+            Xs[in_train], ys[in_train], len(sent_classes), params["sent_C"]
+        )
+        test_rows = np.isin(owner, test_idx) & ~is_quote
+        oof_sent[test_idx] = _sentence_max(
+            Xs[test_rows], owner[test_rows], len(records), coef_f, intercept_f, n_cat
+        )[test_idx]
+
+    # doc head on everything, Platt-scaled on its out-of-fold scores
+    coef = np.zeros((n_cat, X.shape[1]), dtype=np.float32)
+    intercept = np.zeros(n_cat, dtype=np.float32)
+    platt_a = np.ones(n_cat, dtype=np.float32)
+    platt_b = np.zeros(n_cat, dtype=np.float32)
+    for j in range(n_cat):
+        y = Y[:, j]
+        if y.min() == y.max():
+            intercept[j] = 10.0 if y[0] else -10.0
+            continue
+        head = _doc_head(params["doc_C"]).fit(X, y)
+        coef[j], intercept[j] = head.coef_[0], head.intercept_[0]
+        platt = LogisticRegression(C=1e4, random_state=SEED).fit(oof_doc[:, j : j + 1], y)
+        platt_a[j], platt_b[j] = platt.coef_[0, 0], platt.intercept_[0]
+    oof_doc_p = 1.0 / (1.0 + np.exp(-np.clip(platt_a * oof_doc + platt_b, -30, 30)))
+
+    # fusion weight and threshold: the best out-of-fold macro-F1
+    oos = categories.index("out_of_scope") if "out_of_scope" in categories else -1
+    best = (-1.0, 0.5, 0.4)
+    for weight in params["fuse_weights"]:
+        fused = weight * oof_doc_p + (1 - weight) * oof_sent
+        for threshold in params["thresholds"]:
+            pred = np.zeros(Y.shape, dtype=bool)
+            for i in range(len(records)):
+                pred[i, decide(fused[i], threshold, oos)] = True
+            macro = float(np.mean([_f1(Y[:, j], pred[:, j]) for j in range(n_cat) if Y[:, j].any()]))
+            if macro > best[0] + 1e-9:
+                best = (macro, weight, threshold)
+    oof_macro, weight, threshold = best
+    fused = weight * oof_doc_p + (1 - weight) * oof_sent
+    pred = np.zeros(Y.shape, dtype=bool)
+    for i in range(len(records)):
+        pred[i, decide(fused[i], threshold, oos)] = True
+    oof_f1 = {c: round(_f1(Y[:, j], pred[:, j]), 4) for j, c in enumerate(categories) if Y[:, j].any()}
+    # confidence of a chosen category: one Platt map of the fused score, fitted on the chosen ones
+    calib = LogisticRegression(C=1e4, random_state=SEED).fit(fused[pred].reshape(-1, 1), Y[pred])
+    conf_a, conf_b = float(calib.coef_[0, 0]), float(calib.intercept_[0])
+
+    sent_coef, sent_intercept = _fit_sentence_head(Xs, ys, len(sent_classes), params["sent_C"])
+
+    word_vocab = [f for f, _ in sorted(word.vocabulary_.items(), key=lambda kv: kv[1])]
+    char_vocab = [f for f, _ in sorted(char.vocabulary_.items(), key=lambda kv: kv[1])]
+    arrays = {
+        "word_idf": word.idf_.astype(np.float32),
+        "char_idf": char.idf_.astype(np.float32),
+        "doc_coef": coef.astype(np.float16),
+        "doc_intercept": intercept,
+        "platt_a": platt_a,
+        "platt_b": platt_b,
+        "sent_coef": sent_coef.astype(np.float16),
+        "sent_intercept": sent_intercept,
+    }
+    meta = {
+        "kind": "tfidf-lemma+char / logistic regression (doc one-vs-rest + sentence softmax, fused)",
+        "categories": categories,
+        "sent_classes": sent_classes,
+        "fuse_weight": weight,
+        "threshold": threshold,
+        "confidence_a": round(conf_a, 6),
+        "confidence_b": round(conf_b, 6),
+        "review_threshold": params["review_threshold"],
+        "params": params,
+        "seed": SEED,
+        "n_train": len(records),
+        "n_sentences": len(pairs),
+        "word_vocab": word_vocab,
+        "char_vocab": char_vocab,
+    }
+    oos_to_labour = int(
+        sum(1 for i in range(len(records)) if oos >= 0 and Y[i, oos] and pred[i].sum() > pred[i, oos])
+    )
+    labour_to_oos = int(sum(1 for i in range(len(records)) if oos >= 0 and not Y[i, oos] and pred[i, oos]))
+    report = {
+        "oof_macro_f1": round(oof_macro, 4),
+        "oof_f1": oof_f1,
+        "fuse_weight": weight,
+        "threshold": threshold,
+        "oof_out_of_scope_as_labour": oos_to_labour,
+        "oof_labour_as_out_of_scope": labour_to_oos,
+    }
+    return arrays, meta, report
+
+
+def _f1(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = int(np.sum((y == 1) & pred))
+    fp = int(np.sum((y == 0) & pred))
+    fn = int(np.sum((y == 1) & ~pred))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def taxonomy_codes() -> list[str]:
+    import yaml
+
+    import kb_content
+
+    path = Path(kb_content.__file__).with_name("taxonomy.yaml")
+    return [str(item["code"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def train(train_path: Path = TRAIN_PATH, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
+    """Train on ``train_path``; write ``model.npz``, ``meta.json`` and ``train.sha256`` to ``model_dir``."""
+    records = load(train_path)
+    arrays, meta, report = fit(records, taxonomy_codes())
+    digest = file_hash(train_path)
+    meta["train_sha256"] = digest
+    model_dir.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(model_dir / "model.npz", **arrays)  # type: ignore[arg-type]
+    (model_dir / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    (model_dir / "train.sha256").write_text(f"{digest}  {train_path.name}\n", encoding="utf-8")
+    report.update(
+        {
+            "records": len(records),
+            "sentences": meta["n_sentences"],
+            "train_sha256": digest,
+            "model_bytes": sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file()),
+        }
+    )
+    return report

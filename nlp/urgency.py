@@ -1,0 +1,96 @@
+"""Urgency: rules from ``nlp/rules/urgency.yaml`` plus the classifier's workplace_accident label."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+RULES_PATH = Path(__file__).with_name("rules") / "urgency.yaml"
+ACCIDENT_REASON = "несчастный случай на производстве"
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    rules: tuple[Rule, ...]
+    mass_reason: str
+    mass_min_workers: int
+    mass_patterns: tuple[re.Pattern[str], ...]
+    arrears: re.Pattern[str]
+    classifier_min_score: float
+
+
+def _compile(patterns: list[str] | None) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns or [])
+
+
+@cache
+def rules(path: Path = RULES_PATH) -> Rules:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mass = data["mass_wage_arrears"]
+    return Rules(
+        tuple(Rule(r["reason"], _compile(r["patterns"]), _compile(r.get("unless"))) for r in data["rules"]),
+        mass["reason"],
+        int(mass["min_workers"]),
+        _compile(mass.get("patterns")),
+        re.compile(mass["arrears"], re.IGNORECASE),
+        float(data.get("classifier_min_score", 0.25)),
+    )
+
+
+def rule_reason(sentences: list[str]) -> str | None:
+    """The reason of the first rule (in file order) that fires on any sentence."""
+    folded = [s.lower().replace("ё", "е") for s in sentences]
+    whole = "\n".join(folded)
+    for rule in rules().rules:
+        firing = [p for p in rule.patterns if p.search(whole)]  # cheap pre-check on the whole text
+        if not firing:
+            continue
+        for sentence in folded:
+            if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
+                return rule.reason
+    return None
+
+
+def assess(
+    sentences: list[str],
+    categories: list[str],
+    workers_affected: int | None,
+    scores: dict[str, float] | None = None,
+) -> tuple[bool, str | None]:
+    """(urgent, reason) for a complaint given its sentences, predicted categories, facts and the
+    classifier's category scores. Urgency prefers recall: a category counts here from a lower score
+    (``classifier_min_score``) than the one that puts it among the complaint's categories.
+
+    A complaint classified only as out_of_scope (a consumer's food poisoning, a neighbour's accident) is
+    urgent only for a death or an accident."""
+    config = rules()
+    scores = scores or {}
+    reason = rule_reason(sentences)
+    out_of_scope = categories == ["out_of_scope"]
+    if reason and (not out_of_scope or reason in (config.rules[0].reason, ACCIDENT_REASON)):
+        return True, reason
+
+    def likely(category: str) -> bool:
+        return category in categories or scores.get(category, 0.0) >= config.classifier_min_score
+
+    if likely("workplace_accident") and not out_of_scope:
+        return True, ACCIDENT_REASON
+    text = " ".join(sentences).lower().replace("ё", "е")
+    wages = likely("wage_arrears") or likely("final_pay") or config.arrears.search(text) is not None
+    if wages and not out_of_scope:
+        if workers_affected is not None and workers_affected >= config.mass_min_workers:
+            return True, config.mass_reason
+        if any(p.search(text) for p in config.mass_patterns):
+            return True, config.mass_reason
+    return False, None

@@ -1,0 +1,93 @@
+"""Cleaning keeps offsets; quoted replies and signatures are removed; sentences and clauses split."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.clean import clean, normalise
+from nlp.split import sentences
+
+EMAIL = """Добрый день!\r
+Зарплату не платят 3 месяца; кроме того, отпуск не дают. Также заставляют работать в выходные.
+
+С уважением,
+Иван Петров
++7 916 123-45-67
+Отправлено с iPhone
+
+15.10.2025, 10:00, "ГИТ" <git@rostrud.ru> пишет:
+> Ваше обращение получено.
+> Ответ будет дан в срок."""
+
+FORWARD = """Пересылаю ответ работодателя, прошу проверить.
+-----Original Message-----
+From: hr@example.ru
+Sent: Monday, October 20, 2025 10:14 AM
+Subject: RE: расчет
+Расчёт будет в ноябре."""
+
+
+def test_same_length_and_offsets() -> None:
+    cleaned = clean(EMAIL)
+    assert len(cleaned.facts_text) == len(cleaned.body_text) == len(EMAIL)
+    for sent in sentences(cleaned.body_text):
+        assert EMAIL[sent.start : sent.end] == sent.text
+
+
+def test_quoted_reply_and_signature_removed() -> None:
+    cleaned = clean(EMAIL)
+    assert "Ваше обращение" not in cleaned.facts_text
+    assert "iPhone" not in cleaned.facts_text
+    assert "Иван Петров" in cleaned.facts_text  # the signature still feeds the facts …
+    assert "Иван Петров" not in cleaned.body_text  # … but not the problems
+    assert "Зарплату не платят" in cleaned.body_text
+
+
+def test_forwarded_message_removed() -> None:
+    cleaned = clean(FORWARD)
+    assert "Расчёт будет в ноябре" not in cleaned.body_text
+    assert "прошу проверить" in cleaned.body_text
+
+
+def test_a_message_that_is_only_a_quote_is_kept() -> None:
+    assert "Зарплату" in clean("> Зарплату не платят.\n> Помогите.").body_text
+    assert "Зарплату" in clean("Иван пишет:\nЗарплату не платят.").body_text  # a header at the very top
+    assert "Зарплату" not in clean("Помогите!\n> Зарплату не платят.").body_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("„кавычки“ и “ещё”", '"кавычки" и "ещё"'),
+        ("a\u00a0b\tc", "a b c"),
+        ("долг — 5 000", "долг - 5 000"),
+        ("x\x00y", "x y"),
+    ],
+)
+def test_normalise_keeps_length(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+    assert len(normalise(raw)) == len(raw)
+
+
+def test_sentences_and_clauses() -> None:
+    text = "Здравствуйте!\nЗарплату не платят 3 месяца; кроме того, отпуск не дают. Также заставляют работать в выходные."
+    assert [s.text for s in sentences(text)] == [
+        "Здравствуйте!",
+        "Зарплату не платят 3 месяца;",
+        "кроме того, отпуск не дают.",
+        "Также заставляют работать в выходные.",
+    ]
+
+
+def test_list_items_split() -> None:
+    text = "Нарушения:\n1) не платят зарплату\n2) не дают отпуск"
+    pieces = sentences(text)
+    assert [p.text for p in pieces] == ["Нарушения:", "1) не платят зарплату", "2) не дают отпуск"]
+    assert all(text[p.start : p.end] == p.text for p in pieces)
+
+
+def test_long_sentence_is_cut() -> None:
+    text = ", ".join(["не платят зарплату"] * 100) + "."
+    pieces = sentences(text)
+    assert len(pieces) > 1
+    assert all(len(p.text) <= 600 for p in pieces)

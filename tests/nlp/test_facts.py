@@ -1,0 +1,128 @@
+"""Pattern extractors: money, INN, workers, organisations, persons, dates, phones, e-mails."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import facts as F
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("долг 85 000 рублей", [85000.0]),
+        ("премия 210 тыс. руб. не выплачена", [210000.0]),
+        ("задолженность 3 миллиона", [3000000.0]),
+        ("должны 40 тыс", [40000.0]),
+        ("96 400,50 руб.", [96400.5]),
+        ("оклад 45000р, а платят 30 000 ₽", [45000.0, 30000.0]),
+        ("1,5 млн рублей", [1500000.0]),
+        ("зарплата 25 тысяч", [25000.0]),
+        ("в городе 40 тысяч человек", []),
+        ("работаю 3 года, нас 40 человек", []),
+        ("с 15 сентября 2025 года", []),
+    ],
+)
+def test_amounts(text: str, amounts: list[float]) -> None:
+    assert F.extract_amounts(text) == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "valid", "invalid"),
+    [
+        ("ООО «Ромашка», ИНН 7707083893.", ["7707083893"], []),
+        ("ИНН: 7707083894", [], ["7707083894"]),
+        ("ИНН работодателя 500100732259", ["500100732259"], []),
+        ("ИНН 500100732258", [], ["500100732258"]),
+        ("организация 7736207543 не платит", ["7736207543"], []),  # checksum-valid without the keyword
+        ("номер 1234567890", [], []),  # invalid and not called an ИНН: not a fact at all
+        ("тел. 9161234567", [], []),
+        ("ИНН 7707083893, КПП 773601001", ["7707083893"], []),
+        ("ОГРН 1027700132195", [], []),
+    ],
+)
+def test_inns(text: str, valid: list[str], invalid: list[str]) -> None:
+    found_valid, found_invalid = F.extract_inns(text)
+    assert found_valid == valid
+    assert found_invalid == invalid
+    assert all(F.validate_inn(inn) for inn in found_valid)
+
+
+def test_ogrns() -> None:
+    assert F.extract_ogrns("ОГРН 1027700132195, ОГРНИП 304500116000157, ОГРН 1027700132196") == [
+        "1027700132195",
+        "304500116000157",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "workers"),
+    [
+        ("Нас 40 человек, всем не платят.", 40),
+        ("Коллектив 120 человек.", 120),
+        ("нас в цехе 14 человек", 14),
+        ("Зарплату не получают 25 сотрудников.", 25),
+        ("нас около 200 работников", 200),
+        ("Я работаю один.", None),
+        ("Мне 40 лет.", None),
+    ],
+)
+def test_workers(text: str, workers: int | None) -> None:
+    assert F.extract_workers(text) == workers
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("Работаю в ООО «Ромашка».", ["ООО «Ромашка»"]),
+        ('АО "Тандер" не платит', ['АО "Тандер"']),
+        ("ПАО «Сбербанк» и ИП Петров А.А.", ["ПАО «Сбербанк»", "ИП Петров А.А."]),
+        ('работаю в кафе "Уют" официанткой', ['кафе "Уют"']),
+        ('прошу проверить ооо "агроинвест" кургаская обл', ['ооо "агроинвест"']),
+        ("ооо агрокомплекс заречный, нас 120", ["ооо агрокомплекс заречный"]),
+        ("МБОУ СОШ №3 г. Камышин", ["МБОУ СОШ №3"]),
+        ("ИП Сидорова Анна Викторовна", ["ИП Сидорова Анна Викторовна"]),
+        ("Общество с ограниченной ответственностью «Вектор»", ["ООО «Вектор»"]),
+        ("МБОУ «Школа № 5»", ["МБОУ «Школа № 5»"]),
+    ],
+)
+def test_org_patterns(text: str, orgs: list[str]) -> None:
+    assert [name for _, _, name in F.org_spans(text)] == orgs
+
+
+def test_quoted_names_skip_phrases() -> None:
+    names = [
+        n
+        for _, _, n in F.quoted_names(
+            'Работаю в «Пятёрочке», уволили «по собственному желанию», ЖК "Северный".'
+        )
+    ]
+    assert names == ["«Пятёрочке»"]
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("Директор Иванов Пётр Сергеевич не платит.", ["Иванов Пётр Сергеевич"]),
+        ("Начальник Сидорова А.Б. кричит", ["Сидорова А.Б."]),
+        ("мастер И.И. Петров", ["И.И. Петров"]),
+        ("Мастер Анна Петровна сказала", ["Анна Петровна"]),
+        ("Трудовой кодекс Российской Федерации", []),
+    ],
+)
+def test_persons(text: str, persons: list[str]) -> None:
+    assert [name for _, _, name in F.person_spans(text)] == persons
+
+
+def test_dates_iso() -> None:
+    assert F.extract_dates("С 15 сентября 2025 года, приказ от 01.10.2025, в марте 2024 года") == [
+        "2025-09-15",
+        "2025-10-01",
+        "2024-03",
+    ]
+
+
+def test_phones_and_emails() -> None:
+    text = "Звоните +7 (916) 123-45-67 или 8-843-222-33-44, пишите ivan.petrov@mail.ru."
+    assert F.extract_phones(text) == ["+79161234567", "+78432223344"]
+    assert F.extract_emails(text) == ["ivan.petrov@mail.ru"]

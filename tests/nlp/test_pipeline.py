@@ -1,0 +1,144 @@
+"""The public API: contract, offsets, batching, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp import Analyzer, InvalidText, analyze
+
+COMPLAINT = (
+    "Здравствуйте! Я работаю кладовщиком в ООО «СтройМонтаж» (ИНН 7707083893) в Набережных Челнах. "
+    "С 15 сентября 2025 года работодатель не выплачивает заработную плату, долг 85 000 рублей. "
+    "Нас 40 человек. Кроме того, заставляют работать по выходным без оплаты.\n"
+    "С уважением, Смирнова О.В., тел. +7 927 614-22-08"
+)
+FACT_KEYS = {
+    "organizations",
+    "inns",
+    "invalid_inns",
+    "ogrns",
+    "persons",
+    "region",
+    "locations",
+    "dates",
+    "amounts",
+    "phones",
+    "emails",
+    "workers_affected",
+}
+
+
+def test_contract(analyzer: Analyzer) -> None:
+    result = analyzer.analyze(COMPLAINT).to_dict()
+    assert set(result) == {"categories", "problems", "facts", "urgent", "urgent_reason"}
+    assert set(result["facts"]) == FACT_KEYS
+    json.dumps(result, ensure_ascii=False)  # serialisable
+    facts = result["facts"]
+    assert facts["inns"] == ["7707083893"]
+    assert facts["region"] == "Республика Татарстан"
+    assert facts["amounts"] == [85000.0]
+    assert facts["workers_affected"] == 40
+    assert facts["dates"] == ["2025-09-15"]
+    assert facts["phones"] == ["+79276142208"]
+    assert "ООО «СтройМонтаж»" in facts["organizations"]
+    assert "wage_arrears" in result["categories"]
+    assert result["urgent"] is True
+    for problem in result["problems"]:
+        assert set(problem) == {"category", "confidence", "start", "end", "text", "evidence"}
+        assert COMPLAINT[problem["start"] : problem["end"]] == problem["text"]
+        assert 0.0 <= problem["confidence"] <= 1.0
+        assert problem["category"] in result["categories"]
+    assert len({p["category"] for p in result["problems"]}) == len(result["problems"])
+
+
+def test_problem_attributes_and_review(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze(COMPLAINT)
+    problem = analysis.problems[0]
+    assert problem.text == COMPLAINT[problem.start : problem.end]
+    assert isinstance(problem.evidence, list)
+    assert analysis.needs_review == any(p.confidence < analysis.review_threshold for p in analysis.problems)
+
+
+def test_several_problems(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze(
+        "Зарплату не платят уже три месяца. Кроме того, при увольнении не отдают трудовую книжку. "
+        "Ещё заставляют работать по 12 часов без выходных."
+    )
+    assert len(analysis.problems) >= 2
+    spans = sorted((p.start, p.end) for p in analysis.problems)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # problems do not overlap
+
+
+def test_module_function_and_singleton() -> None:
+    assert Analyzer.default() is Analyzer.default()
+    assert analyze(COMPLAINT).to_dict() == Analyzer.default().analyze(COMPLAINT).to_dict()
+
+
+def test_batch_equals_one_by_one(analyzer: Analyzer) -> None:
+    texts = [
+        COMPLAINT,
+        "Не дают отпуск уже два года.",
+        "Соседи шумят по ночам, управляющая компания бездействует.",
+        "Директор Иванов Пётр Сергеевич уволил меня без причины.",
+    ]
+    assert [a.to_dict() for a in analyzer.analyze_many(texts)] == [
+        analyzer.analyze(t).to_dict() for t in texts
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t  ",
+        "\x00\x01\x02\x03\x04\x05" * 50,
+        "\ufffd" * 100,
+        "12345 !!! ???",
+        b"\xff\xfe\x00garbage",
+    ],
+)
+def test_bad_input_raises_with_russian_message(analyzer: Analyzer, text: str) -> None:
+    with pytest.raises(InvalidText) as error:
+        analyzer.analyze(text)  # type: ignore[arg-type]
+    assert any("а" <= ch <= "я" for ch in str(error.value).lower())
+
+
+def test_bad_input_in_batch_can_be_returned(analyzer: Analyzer) -> None:
+    results = analyzer.analyze_many(["", COMPLAINT], errors="return")
+    assert isinstance(results[0], InvalidText)
+    assert not isinstance(results[1], InvalidText)
+    with pytest.raises(InvalidText):
+        analyzer.analyze_many(["", COMPLAINT])
+
+
+def test_huge_text_is_truncated_not_crashing(analyzer: Analyzer) -> None:
+    text = ("Зарплату не платят три месяца, долг 85 000 рублей. " * 20_000)[:1_000_000]
+    analysis = analyzer.analyze(text)
+    assert analysis.truncated
+    assert analysis.categories
+    assert all(p.end <= analyzer.max_chars for p in analysis.problems)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, my salary was not paid for 2 months. Зарплату не платят 2 месяца. 工资",
+        "zarplatu ne platyat uzhe 2 mesyaca",
+        "ЗП НЕ ПЛАТЯТ 2 МЕСЯЦА!!! ПОМОГИТЕ",
+        "a",
+        "🙂🙂🙂 не платят",
+        "<html><body>Зарплату не платят</body></html>",
+        "ИНН 0000000000 ИНН 123456789012 ОГРН 1234567890123 тел 8 000 000 00 00",
+    ],
+)
+def test_odd_input_gives_a_result(analyzer: Analyzer, text: str) -> None:
+    result = analyzer.analyze(text).to_dict()
+    assert set(result["facts"]) == FACT_KEYS
+
+
+def test_mixed_language_labour_complaint(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze("Hello! Зарплату не платят уже два месяца, долг 40 тыс. Thanks.")
+    assert "wage_arrears" in analysis.categories
+    assert analysis.facts.amounts == [40000.0]
