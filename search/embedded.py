@@ -1,0 +1,232 @@
+"""The embedded backend: BM25 over lemmas and over character n-grams + dense vectors in faiss, fused by
+reciprocal rank fusion.
+
+On disk (one directory): manifest.json (content hash, model, counts), documents.jsonl, bm25.npz and
+bm25_vocab.json (lemmas), chars.npz and chars_vocab.json (character n-grams), vectors.faiss, reference.npy
+(general-life questions for no-answer detection). Built into a temporary directory and swapped in, so
+readers never see a
+half-written index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from search.backend import Filters, SearchResult, assemble, matches
+from search.documents import Document
+from search.embedders import dimension, encode, model_id
+from search.lexical import BM25
+
+INDEX_FORMAT = "3"
+DENSE_CANDIDATES = 200
+# Best dense cosine below which a query is out of the KB's scope; calibrated with `trudnadzor bench search
+# --calibrate` (in-domain article questions vs general-domain sentences). Unknown models fall back to 0.
+NO_ANSWER_THRESHOLDS = {"use-multilingual-v3": 0.31, "navec-mean": 0.55}
+
+Progress = Callable[[str, int, int], None]
+
+
+def reference_questions() -> list[str]:
+    """General-life questions the KB does not answer (for no-answer detection)."""
+    path = Path(__file__).parent / "data" / "out_of_domain.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def content_hash(documents: Sequence[Document], embedding_model: str) -> str:
+    digest = hashlib.sha256(f"{INDEX_FORMAT}\n{model_id(embedding_model)}\n".encode())
+    digest.update("\n".join(reference_questions()).encode())
+    for doc in documents:
+        digest.update(json.dumps(doc.to_json(), ensure_ascii=False, sort_keys=True).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def stored_hash(directory: Path) -> str | None:
+    try:
+        return str(json.loads((directory / "manifest.json").read_text())["content_hash"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+class EmbeddedBackend:
+    """`SearchBackend` kept in memory and persisted under `directory`."""
+
+    def __init__(
+        self,
+        directory: Path,
+        embedder: Any,
+        embedding_model: str = "",
+        no_answer_threshold: float | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.embedder = embedder
+        self.embedding_model = embedding_model
+        self.no_answer_threshold = (
+            no_answer_threshold
+            if no_answer_threshold is not None
+            else NO_ANSWER_THRESHOLDS.get(embedding_model or "use-multilingual-v3", 0.0)
+        )
+        self.documents: list[Document] = []
+        self.bm25: BM25 | None = None
+        self.chars: BM25 | None = None
+        self.vectors: faiss.Index | None = None
+        self.manifest: dict[str, Any] = {}
+        self.reference = np.zeros((0, 1), dtype=np.float32)
+        self._masks: dict[str, np.ndarray] = {}
+        self._query_vector = lru_cache(maxsize=2048)(self._encode_query)
+
+    # ---- building and loading ----
+    def index(self, documents: Sequence[Document], progress: Progress | None = None) -> None:
+        started = time.perf_counter()
+        documents = list(documents)
+        ids = [doc.id for doc in documents]
+        if len(set(ids)) != len(ids):
+            raise ValueError("document ids must be unique")
+        report = progress or (lambda stage, done, total: None)
+        report("lexical", 0, len(documents))
+        # documents kept out of the lexical side get an empty text: positions stay aligned with `documents`
+        lexical_texts = [doc.text if doc.index != "dense" else "" for doc in documents]
+        bm25 = BM25.build(lexical_texts)
+        chars = BM25.build(lexical_texts, analyzer="char")
+        report("lexical", len(documents), len(documents))
+        # faiss ids are document positions, so the dense side only holds documents meant for it
+        dense_ids = np.array([i for i, doc in enumerate(documents) if doc.index != "lexical"], dtype=np.int64)
+        vectors = []
+        batch = 128
+        for start in range(0, len(dense_ids), batch):
+            chunk = [documents[i].text for i in dense_ids[start : start + batch]]
+            vectors.append(encode(self.embedder, chunk))
+            report("vectors", min(start + batch, len(dense_ids)), len(dense_ids))
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, dimension(self.embedder)), dtype=np.float32)
+        flat = faiss.IndexIDMap2(faiss.IndexFlatIP(matrix.shape[1]))
+        flat.add_with_ids(matrix, dense_ids)
+        tmp = self.directory.with_name(self.directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with (tmp / "documents.jsonl").open("w", encoding="utf-8") as f:
+            for doc in documents:
+                f.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+        bm25.save(tmp)
+        chars.save(tmp, "chars")
+        faiss.write_index(flat, str(tmp / "vectors.faiss"))
+        np.save(tmp / "reference.npy", encode(self.embedder, reference_questions()))
+        counts: dict[str, int] = {}
+        for doc in documents:
+            counts[doc.kind] = counts.get(doc.kind, 0) + 1
+        manifest = {
+            "content_hash": content_hash(documents, self.embedding_model),
+            "embedding_model": model_id(self.embedding_model),
+            "documents": len(documents),
+            "units": len({doc.unit for doc in documents}),
+            "by_kind": counts,
+            "build_seconds": round(time.perf_counter() - started, 2),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        old = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.directory.exists():
+            self.directory.rename(old)
+        tmp.rename(self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+        self._set(documents, bm25, chars, flat, manifest, np.load(self.directory / "reference.npy"))
+
+    def load(self) -> None:
+        documents = [
+            Document.from_json(json.loads(line))
+            for line in (self.directory / "documents.jsonl").open(encoding="utf-8")
+            if line.strip()
+        ]
+        manifest = json.loads((self.directory / "manifest.json").read_text())
+        self._set(
+            documents,
+            BM25.load(self.directory),
+            BM25.load(self.directory, "chars"),
+            faiss.read_index(str(self.directory / "vectors.faiss")),
+            manifest,
+            np.load(self.directory / "reference.npy"),
+        )
+
+    def ensure(self, documents: Sequence[Document], progress: Progress | None = None) -> bool:
+        """Load the stored index if built from these documents and model, else rebuild; True if rebuilt."""
+        if stored_hash(self.directory) == content_hash(documents, self.embedding_model):
+            self.load()
+            return False
+        self.index(documents, progress)
+        return True
+
+    def _set(
+        self,
+        documents: list[Document],
+        bm25: BM25,
+        chars: BM25,
+        vectors: faiss.Index,
+        manifest: dict[str, Any],
+        reference: np.ndarray,
+    ) -> None:
+        self.documents, self.bm25, self.chars, self.vectors, self.manifest = (
+            documents,
+            bm25,
+            chars,
+            vectors,
+            manifest,
+        )
+        self.reference = reference
+        self._masks.clear()
+        self._query_vector.cache_clear()
+
+    # ---- searching ----
+    def _encode_query(self, query: str) -> np.ndarray:
+        return encode(self.embedder, [query])
+
+    def _mask(self, filters: Filters | None) -> np.ndarray | None:
+        if not filters:
+            return None
+        key = json.dumps(filters, sort_keys=True, default=list)
+        if key not in self._masks:
+            self._masks[key] = np.array([matches(doc, filters) for doc in self.documents], dtype=bool)
+        return self._masks[key]
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
+        if self.bm25 is None or self.vectors is None:
+            raise RuntimeError("the index is not loaded: call ensure(), load() or index() first")
+        query = " ".join(query.split())
+        if not query or not self.documents:
+            return SearchResult(hits=[], no_answer=True)
+        mask = self._mask(filters)
+        lexical = self._lexical(self.bm25, query, mask)
+        char = self._lexical(self.chars, query, mask) if self.chars is not None else []
+        n = self.vectors.ntotal
+        vector = self._query_vector(query)
+        # ~200 nearest documents cover dozens of articles: enough for fusion and far cheaper than all
+        scores, indexes = self.vectors.search(vector, min(n, DENSE_CANDIDATES))
+        reference_best = float((self.reference @ vector[0]).max()) if len(self.reference) else -1.0
+        dense = [
+            (self.documents[i], float(s))
+            for s, i in zip(scores[0], indexes[0], strict=True)
+            if i >= 0 and (mask is None or mask[i])
+        ]
+        return assemble(query, lexical, dense, k, self.no_answer_threshold, reference_best, char)
+
+    def _lexical(self, bm25: BM25, query: str, mask: np.ndarray | None) -> list[tuple[Document, float]]:
+        scores = bm25.scores(query)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        order = np.argsort(-scores, kind="stable")
+        order = order[scores[order] > 0][:500]
+        return [(self.documents[i], float(scores[i])) for i in order]
+
+    def close(self) -> None:
+        self.documents, self.bm25, self.chars, self.vectors = [], None, None, None
+        self._query_vector.cache_clear()

@@ -1,0 +1,101 @@
+"""Russian text helpers: tokenising, lemmatising (pymorphy3), sentence splitting, snippets."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+WORD = re.compile(r"[a-zа-яё0-9]+(?:[.\-][a-zа-яё0-9]+)*", re.I)
+# Words that carry no topic in questions people ask; kept short on purpose (negations matter: «не платят»).
+STOP_WORDS = frozenset(
+    """и в во на с со по к ко о об от до за из у же ли бы а но или что как это то так для при
+    я мы ты вы он она оно они меня мне мой моя мои нас нам наш вас вам ваш его ее её их им ему
+    был была были быть есть будет который которая которые этот эта эти тот та те там тут
+    можно нужно надо ли ль уже еще ещё очень весь вся все всё свой себя сам""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _morph():  # type: ignore[no-untyped-def]
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """Normal form of one lower-case word; digits and Latin words are kept as they are."""
+    if not re.search("[а-я]", word):
+        return word
+    return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("ё", "е") for w in WORD.findall(text)]
+
+
+def lemmas(text: str, drop_stop_words: bool = True) -> list[str]:
+    """Lemmas of the words in `text` («отпуска» → «отпуск»), stop words dropped."""
+    result = []
+    for word in words(text):
+        if drop_stop_words and word in STOP_WORDS:
+            continue
+        normal = lemma(word)
+        if drop_stop_words and normal in STOP_WORDS:
+            continue
+        result.append(normal)
+    return result
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=[«\"(]?[A-ZА-ЯЁ0-9])|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of plain text; a bare split that does not break «ст. 127» ("ст." is followed by a digit)."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    merged: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        # "ст. 127" / "ч. 2": a split after an abbreviation followed by a number — glue back
+        if merged and re.search(r"\b(?:ст|ч|п|пп|г|гг|т|см|руб|тыс|млн|др)\.$", merged[-1]):
+            merged[-1] += " " + part
+        else:
+            merged.append(part)
+    return merged
+
+
+def stems(text: str) -> set[str]:
+    """Crude 5-letter prefixes of content words: enough to rank a few sentences, and no dictionary look-ups
+    (lemmatising every sentence of every hit would cost more than the search itself)."""
+    return {w[:5] for w in words(text) if w not in STOP_WORDS and len(w) > 2}
+
+
+def snippet(text: str, query_stems: set[str], limit: int = 300) -> str:
+    """The most relevant sentence(s) of `text` for the query (`stems(query)`): most shared stems, earliest on
+    ties."""
+    candidates = sentences(text)
+    if not candidates:
+        return ""
+    scored = []
+    for position, sentence in enumerate(candidates):
+        overlap = len(query_stems & stems(sentence))
+        scored.append((overlap, -position, sentence))
+    best = max(scored)
+    chosen = best[2]
+    position = -best[1]
+    # add the next sentence when it fits: one sentence is often too terse to answer
+    if position + 1 < len(candidates) and len(chosen) + 1 + len(candidates[position + 1]) <= limit:
+        chosen = chosen + " " + candidates[position + 1]
+    return truncate(chosen, limit)
+
+
+def truncate(text: str, limit: int = 300) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"
