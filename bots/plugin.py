@@ -16,10 +16,15 @@ class ChannelsPlugin:
     name = "bots"
 
     def cli_commands(self) -> Sequence[click.Command]:
-        return []
+        from bots.cli import bench_channels, bot, mail
+
+        return [bot, mail, bench_channels]
 
     def job_handlers(self, container: Container) -> dict[str, Handler]:
-        return {}
+        from bots.notify import NOTIFY_JOB, Notifier
+
+        notifier = Notifier(container.sessions, container.settings)
+        return {NOTIFY_JOB: notifier.handle}
 
 
 plugin = ChannelsPlugin()
