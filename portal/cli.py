@@ -28,15 +28,24 @@ def _run(coroutine_function: Callable[[Settings], Coroutine[Any, Any, T]]) -> T:
     return asyncio.run(coroutine_function(_settings()))
 
 
+# Commands of the search package read their configuration from ctx.meta (search/cli.py).
+SEARCH_COMMANDS = {"search", "kb", "bench"}
+
+
 @click.group(help="Труднадзор: обращения о нарушениях трудовых прав. / Trudnadzor command line.")
 @click.option("-v", "--verbose", is_flag=True, help="Подробный журнал. / Verbose logging.")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not verbose:
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    if ctx.invoked_subcommand in SEARCH_COMMANDS:
+        from portal.knowledge import search_config
+
+        ctx.meta["search.config"] = search_config(_settings())
 
 
 @main.group(help="Схема базы данных. / Database schema.")
@@ -62,9 +71,17 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Откат выполнен до {revision}. / Downgraded to {revision}.")
 
 
-@main.command(help="Справочники и демонстрационные учётные записи. / Load reference data and demo accounts.")
-def demo() -> None:
-    from portal.demo import DEMO_PASSWORD, load_demo
+@main.command(
+    help="Справочники, демо-учётные записи и демо-обращения. / Reference data, demo accounts, complaints."
+)
+@click.option(
+    "--analyse/--no-analyse",
+    "with_analysis",
+    default=True,
+    help="Разобрать демо-обращения сразу. / Analyse them now.",
+)
+def demo(with_analysis: bool) -> None:
+    from portal.demo import DEMO_PASSWORD, file_demo_complaints, load_demo
     from portal.migrate import upgrade
 
     settings = _settings()
@@ -76,11 +93,16 @@ def demo() -> None:
         container = build_container(settings)
         try:
             async with container.sessions.begin() as session:
-                return await load_demo(session)
+                report = await load_demo(session)
+            filed = await file_demo_complaints(container.sessions, settings.uploads_path)
+            if with_analysis:
+                click.echo("Разбор демо-обращений (первый запуск загружает языковые модели)…")
+                await container.worker().run_until_idle()
+            return report, filed
         finally:
             await container.close()
 
-    report = asyncio.run(run(settings))
+    report, filed = asyncio.run(run(settings))
     created = (
         ", ".join(f"{what}: {count}" for what, count in sorted(report.created.items())) or "ничего нового"
     )
@@ -88,6 +110,22 @@ def demo() -> None:
     click.echo(f"Демо-логины (пароль для всех: {DEMO_PASSWORD}):")
     for login, role in report.logins:
         click.echo(f"  {login:<14} {role}")
+    new = [item for item in filed if item.access_code]
+    if new:
+        click.echo("Демо-обращения (номер и код доступа для страницы «Статус обращения»):")
+        for item in new:
+            click.echo(f"  {item.tracking_number}  {item.access_code}")
+    _build_knowledge_index(settings)
+
+
+def _build_knowledge_index(settings: Settings) -> None:
+    from portal.knowledge import search_config
+    from search.service import build_index
+
+    click.echo("Индекс базы знаний (строится только при изменении статей)…")
+    built = build_index(search_config(settings))
+    state = "построен" if built.rebuilt else "актуален"
+    click.echo(f"  {state}: материалов — {built.units}, фрагментов — {built.documents}, {built.seconds} с")
 
 
 @main.command(help="Запустить портал. / Start the web portal.")
@@ -155,12 +193,58 @@ def stats(as_json: bool) -> None:
         click.echo(f"{key}: {json.dumps(value, ensure_ascii=False)}")
 
 
+@main.command(help="Показатели работы инспекций за период. / KPIs for a period.")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def kpi(start: Any, end: Any, as_json: bool) -> None:
+    if end < start:
+        raise click.BadParameter(
+            "конец периода раньше начала / the period ends before it starts", param_hint="--to"
+        )
+
+    async def run(settings: Settings) -> dict[str, Any]:
+        from portal.container import build_container
+        from portal.kpi_service import kpi_json
+
+        container = build_container(settings)
+        try:
+            async with container.sessions() as session:
+                return await kpi_json(session, start.date(), end.date())
+        finally:
+            await container.close()
+
+    data = _run(run)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"Период: {data['from']} — {data['to']}")
+    for title, key in (("Лучшие инспекции", "best"), ("Худшие инспекции", "worst")):
+        click.echo(f"{title}:")
+        for row in data[key]:
+            click.echo(f"  {row['name']}")
+    for row in sorted(data["by_inspection"], key=lambda r: -(r["score_share"] or 0)):
+        share = f"{row['score_share'] * 100:.0f} %" if row["score_share"] is not None else "нет данных"
+        click.echo(
+            f"  {row['name']}: получено {row['received']}, в срок {row['answered_in_time']}, "
+            f"просрочено {row['overdue']}, баллы {share}"
+        )
+
+
 def _mount_commands() -> None:
     """Commands of the pure packages and of plugins (bots) join the one `trudnadzor` command."""
+    from nlp.cli import bench_triage, nlp_group, triage
     from portal.plugins import plugins
     from routing.cli import deadlines
+    from search.cli import bench, kb, search_command
 
     main.add_command(deadlines)
+    main.add_command(triage)
+    main.add_command(nlp_group)
+    main.add_command(search_command)
+    main.add_command(kb)
+    bench.add_command(bench_triage)
+    main.add_command(bench)
     for plugin in plugins():
         for command in plugin.cli_commands():
             main.add_command(command)

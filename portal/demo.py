@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from portal.models import Inspection, Inspector, Region, Role, User
+import kb_content
+from portal.intake import ComplaintInput, submit_complaint
+from portal.models import Channel, Inspection, Inspector, Region, Role, User
 from portal.reference import regions
 from portal.security import hash_secret
 
@@ -98,6 +103,44 @@ async def load_demo_accounts(session: AsyncSession, report: DemoReport) -> None:
         ("insp-NN-1..3", "инспекторы региона NN (например, insp-34-1)"),
     ]
     await session.flush()
+
+
+@dataclass(frozen=True)
+class FiledDemo:
+    external_id: str
+    tracking_number: str
+    access_code: str | None  # None when filed by an earlier run (codes are kept only as hashes)
+
+
+def demo_complaints() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = yaml.safe_load(kb_content.path("demo_complaints.yaml").read_text("utf-8"))
+    return rows
+
+
+async def file_demo_complaints(
+    sessions: async_sessionmaker[AsyncSession], upload_dir: Path
+) -> list[FiledDemo]:
+    """Sample complaints through the ordinary intake; idempotent by their external ids."""
+    filed = []
+    for row in demo_complaints():
+        contact = row.get("contact", {})
+        result = await submit_complaint(
+            sessions,
+            ComplaintInput(
+                text=row["text"],
+                channel=Channel.WEB,
+                consent=True,
+                external_id=row["id"],
+                contact_name=contact.get("name"),
+                contact_email=contact.get("email"),
+                contact_phone=contact.get("phone"),
+                region=row.get("region"),
+                confidential=bool(row.get("confidential", False)),
+            ),
+            upload_dir=upload_dir,
+        )
+        filed.append(FiledDemo(row["id"], result.tracking_number, result.access_code))
+    return filed
 
 
 async def load_demo(session: AsyncSession) -> DemoReport:

@@ -348,6 +348,18 @@ class Assessment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class KbFeedback(Base):
+    """A reader's «помогло / не помогло» on a knowledge-base article; nothing about the reader is kept."""
+
+    __tablename__ = "kb_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[str] = mapped_column(sa.String(100), index=True)
+    helpful: Mapped[bool]
+    query: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Outbox(Base):
     """A notification to send; the idempotency key makes a crashed send not send twice."""
 

@@ -237,7 +237,8 @@ def _scored(metrics: KpiMetrics, config: KpiConfig, period_days: int) -> KpiMetr
         points = None if value is None else score_value(value, target, indicator.better, config.bands)
         scores.append(IndicatorScore(indicator.code, indicator.label_ru, value, round(target, 3), points))
     with_data = [s.points for s in scores if s.points is not None]
-    return replace(metrics, scores=tuple(scores), points=sum(with_data), max_points=5 * len(with_data))
+    best = max(band.points for band in config.bands)
+    return replace(metrics, scores=tuple(scores), points=sum(with_data), max_points=best * len(with_data))
 
 
 def _group(

@@ -32,6 +32,7 @@ TRANSACTIONAL_TABLES = (
     "assessments",
     "jobs",
     "api_tokens",
+    "kb_feedback",
 )
 
 

@@ -19,20 +19,24 @@ from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import knowledge
 from portal.container import Container, build_container
 from portal.settings import Settings, get_settings
 from portal.web.api import ComplaintsController
 from portal.web.auth import login_page, login_submit, logout
 from portal.web.errors import error_handler
+from portal.web.pages import PAGE_HANDLERS
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 async def provide_session(state: State) -> AsyncIterator[AsyncSession]:
@@ -86,12 +90,16 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         worker = container.worker()
         task = asyncio.create_task(worker.run()) if embedded_worker else None
+        # A serving portal opens the knowledge-base index at once, so the first reader does not wait.
+        warm = asyncio.create_task(knowledge.warm_up(settings)) if embedded_worker else None
         try:
             yield
         finally:
             if task is not None:
                 worker.stop()
                 await task
+            if warm is not None and not warm.done():
+                warm.cancel()
             await container.close()
 
     secure_cookies = settings.public_base_url.startswith("https://")
@@ -108,7 +116,16 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
             ).middleware
         )
     return Litestar(
-        route_handlers=[health, home, login_page, login_submit, logout, ComplaintsController],
+        route_handlers=[
+            health,
+            home,
+            login_page,
+            login_submit,
+            logout,
+            ComplaintsController,
+            *PAGE_HANDLERS,
+            create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
+        ],
         stores=_stores(settings),
         middleware=middleware,
         # The JSON API authenticates by bearer token or is public; forms carry a CSRF token.

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.models import Role, User
-from portal.security import verify_nothing, verify_secret
+from portal.security import averify_nothing, averify_secret
 
 STAFF_ROLES = frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ANALYST, Role.ADMIN})
 
@@ -73,9 +73,9 @@ def requires(*roles: Role) -> Any:
 async def authenticate(session: AsyncSession, login: str, password: str) -> SessionUser | None:
     user = await session.scalar(sa.select(User).where(User.login == login.strip().lower()))
     if user is None or not user.is_active:
-        verify_nothing(password)
+        await averify_nothing(password)
         return None
-    if not verify_secret(user.password_hash, password):
+    if not await averify_secret(user.password_hash, password):
         return None
     return SessionUser(user.id, user.login, user.full_name, user.role, user.inspection_id)
 

@@ -56,10 +56,22 @@ async def test_full_lifecycle_answers_the_complainant(container: Container) -> N
     complaint_id, case_id = await routed_case(container)
     inspector = await assigned_actor(container, case_id)
     await act(container, case_id, actions.accept, inspector)
-    await act(container, case_id, actions.interim_answer, inspector, "Ваше обращение рассматривается, запрошены документы.")
-    await act(container, case_id, actions.extend, inspector, "Нужно время на внеплановую проверку работодателя.")
     await act(
-        container, case_id, actions.close, inspector, CaseOutcome.VIOLATION_CONFIRMED,
+        container,
+        case_id,
+        actions.interim_answer,
+        inspector,
+        "Ваше обращение рассматривается, запрошены документы.",
+    )
+    await act(
+        container, case_id, actions.extend, inspector, "Нужно время на внеплановую проверку работодателя."
+    )
+    await act(
+        container,
+        case_id,
+        actions.close,
+        inspector,
+        CaseOutcome.VIOLATION_CONFIRMED,
         "Нарушение подтверждено, работодателю выдано предписание о выплате задолженности.",
     )
     async with container.sessions() as session:
@@ -75,7 +87,10 @@ async def test_full_lifecycle_answers_the_complainant(container: Container) -> N
     assert complaint.status == ComplaintStatus.ANSWERED
     assert {"interim_answer", "extended", "final_answer"} <= set(templates)
     assert {"interim_answer", "extended", "risk_recomputed"} <= set(events)
-    assert employer.risk_category is not None and employer.risk_factors["factors"]["confirmed_violations"]["count"] == 1
+    assert (
+        employer.risk_category is not None
+        and employer.risk_factors["factors"]["confirmed_violations"]["count"] == 1
+    )
 
 
 async def test_only_one_extension(container: Container) -> None:
@@ -109,7 +124,14 @@ async def test_closed_case_cannot_be_reopened(container: Container) -> None:
     _, case_id = await routed_case(container)
     inspector = await assigned_actor(container, case_id)
     await act(container, case_id, actions.accept, inspector)
-    await act(container, case_id, actions.close, inspector, CaseOutcome.EXPLAINED, "Заявителю даны разъяснения по статье 136 ТК РФ.")
+    await act(
+        container,
+        case_id,
+        actions.close,
+        inspector,
+        CaseOutcome.EXPLAINED,
+        "Заявителю даны разъяснения по статье 136 ТК РФ.",
+    )
     with pytest.raises(IllegalTransition):
         await act(container, case_id, actions.accept, inspector)
 
@@ -125,7 +147,9 @@ async def test_supervisor_reassigns_with_a_reason_and_merges(container: Containe
     with pytest.raises(actions.CaseAccessDenied):
         await act(container, case_id, actions.reassign, inspector, target.inspector_id, "Сам себе")
 
-    other_complaint = await analysed(container, [("leave", "отпуск")], {"region": "Волгоградская область"}, employer="ООО «Вектор»")
+    other_complaint = await analysed(
+        container, [("leave", "отпуск")], {"region": "Волгоградская область"}, employer="ООО «Вектор»"
+    )
     await route(container, other_complaint)
     async with container.sessions() as session:
         other_id = await session.scalar(sa.select(Case.id).where(Case.id != case_id))
@@ -136,7 +160,9 @@ async def test_supervisor_reassigns_with_a_reason_and_merges(container: Containe
         await actions.merge(session, supervisor, source, into)
     async with container.sessions() as session:
         merged = await session.get(Case, other_id)
-        moved = await session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.merged_into_id == case_id))
+        moved = await session.scalar(
+            sa.select(sa.func.count()).select_from(Case).where(Case.merged_into_id == case_id)
+        )
     assert merged is not None and merged.status == CaseStatus.MERGED and moved == 1
 
 
@@ -144,9 +170,22 @@ async def test_information_request_and_redirect(container: Container) -> None:
     complaint_id, case_id = await routed_case(container)
     inspector = await assigned_actor(container, case_id)
     await act(container, case_id, actions.accept, inspector)
-    await act(container, case_id, actions.request_information, inspector, "Пришлите копию трудового договора и расчётные листки.")
+    await act(
+        container,
+        case_id,
+        actions.request_information,
+        inspector,
+        "Пришлите копию трудового договора и расчётные листки.",
+    )
     await act(container, case_id, actions.information_received, inspector)
-    await act(container, case_id, actions.redirect, inspector, "Прокуратура Волгоградской области", "Признаки преступления по ст. 145.1 УК РФ.")
+    await act(
+        container,
+        case_id,
+        actions.redirect,
+        inspector,
+        "Прокуратура Волгоградской области",
+        "Признаки преступления по ст. 145.1 УК РФ.",
+    )
     async with container.sessions() as session:
         case = await session.get(Case, case_id)
         complaint = await session.get(Complaint, complaint_id)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from portal.cli import main
+from portal.demo import demo_complaints
 
 
 @pytest.fixture
@@ -17,15 +19,23 @@ def env(fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_demo_then_stats(env: dict[str, str]) -> None:
     runner = CliRunner()
-    result = runner.invoke(main, ["demo"], env=env)
+    result = runner.invoke(main, ["demo", "--no-analyse"], env=env)
     assert result.exit_code == 0, result.output
     assert "admin" in result.output and "пароль" in result.output
+    filed = re.findall(r"^\s+(\d{2}-\d{6}-\d)\s+([2-9A-Z]{8})$", result.output, re.MULTILINE)
+    assert len(filed) == len(demo_complaints())
+
+    again = runner.invoke(main, ["demo", "--no-analyse"], env=env)
+    assert again.exit_code == 0 and "ничего нового" in again.output
+    assert not re.findall(r"^\s+\d{2}-\d{6}-\d\s", again.output, re.MULTILINE)
 
     result = runner.invoke(main, ["stats", "--json"], env=env)
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
     assert stats["regions"] == 89 and stats["inspections"] == 89 and stats["inspectors"] == 267
-    assert stats["complaints"]["total"] == 0 and stats["jobs"] == {}
+    assert stats["complaints"]["total"] == len(demo_complaints())
+    assert stats["complaints"]["by_status"] == {"registered": len(demo_complaints())}
+    assert stats["jobs"]["queued"] >= len(demo_complaints())
 
 
 def test_stats_on_an_empty_database_says_what_to_do(env: dict[str, str]) -> None:
