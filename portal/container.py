@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from portal.analysis import TextAnalyzer
 from portal.db import create_engine, session_factory
 from portal.jobs import Handler, JobQueue, Periodic, Worker
+from portal.security import use_access_code_key
 from portal.settings import Settings
 
 # The deadline check runs hourly: reminders are due by the day, so an hour is early enough.
@@ -48,6 +49,7 @@ def build_container(settings: Settings) -> Container:
     sessions = session_factory(engine)
     queue = JobQueue(sessions, visibility_timeout=timedelta(seconds=settings.job_visibility_timeout_seconds))
     container = Container(settings=settings, engine=engine, sessions=sessions, queue=queue)
+    use_access_code_key(settings.secret())
     container.handlers.update(job_handlers(container))
     return container
 

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from portal import knowledge
 from portal.container import Container
 from portal.demo import DEMO_PASSWORD
 from portal.models import Case, Inspector, User
@@ -88,6 +89,8 @@ class LiveServer:
 
 @pytest.fixture
 async def live(container: Container) -> AsyncIterator[LiveServer]:
+    # As a serving portal does at start: the knowledge-base index is open before the first reader arrives.
+    await asyncio.to_thread(knowledge.backend_for, knowledge.search_config(container.settings))
     with LiveServer(container) as server:
         yield server
 
@@ -170,7 +173,7 @@ def file_complaint(driver: Any, base: str) -> tuple[str, str]:
 
 def track(driver: Any, base: str, number: str, code: str) -> str:
     driver.get(f"{base}/track")
-    driver.find_element(By.ID, "number").send_keys(number)
+    wait_for(driver, "#number").send_keys(number)
     driver.find_element(By.ID, "code").send_keys(code)
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     return str(wait_for(driver, "#status").text)
@@ -192,7 +195,9 @@ def close_case(driver: Any, base: str, login: str, case_id: int) -> None:
     driver.find_element(By.ID, "close").click()
     wait_for(driver, "#answer-text")
     shot(driver, "06-inspector-closed-case")
-    driver.find_element(By.CSS_SELECTOR, "header form button").click()  # sign out
+    sign_out = driver.find_element(By.CSS_SELECTOR, "header form button")
+    sign_out.click()
+    WebDriverWait(driver, 10).until(ec.staleness_of(sign_out))  # signed out before the next page loads
 
 
 async def _route_without_nlp(container: Container, complaint_number: str) -> None:
