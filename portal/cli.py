@@ -231,6 +231,37 @@ def kpi(start: Any, end: Any, as_json: bool) -> None:
         )
 
 
+@main.command(
+    "export-corrections",
+    help="Исправления категорий инспекторами как обучающие примеры (JSON-строки). / "
+    "Inspectors' category corrections as training lines.",
+)
+@click.option(
+    "--out", type=click.File("w", encoding="utf-8"), default="-", help="Файл (по умолчанию stdout)."
+)
+def export_corrections(out: Any) -> None:
+    async def run(settings: Settings) -> int:
+        from portal.container import build_container
+        from portal.corrections import corrected_examples
+
+        container = build_container(settings)
+        count = 0
+        try:
+            async with container.sessions() as session:
+                async for line in corrected_examples(session):
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                    count += 1
+        finally:
+            await container.close()
+        return count
+
+    count = _run(run)
+    click.echo(
+        f"Примеров: {count}. Добавьте нужные в nlp/data/train.jsonl и выполните «trudnadzor nlp train».",
+        err=True,
+    )
+
+
 def _mount_commands() -> None:
     """Commands of the pure packages and of plugins (bots) join the one `trudnadzor` command."""
     from nlp.cli import bench_triage, nlp_group, triage

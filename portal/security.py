@@ -48,6 +48,7 @@ def verify_access_code(stored_hash: str, code: str) -> bool:
         return hmac.compare_digest(stored_hash, hash_access_code(code))
     return verify_secret(stored_hash, code)  # stored before codes were keyed: an Argon2id hash
 
+
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 

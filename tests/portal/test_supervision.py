@@ -130,3 +130,34 @@ async def test_self_check_is_kept_for_employer_accounts_only(container: Containe
             await run_assessment(session, None, "no-such-list", {})
         with pytest.raises(ValueError):
             await run_assessment(session, None, checklist.id, {"bogus": "yes"})
+
+
+async def test_category_corrections_are_exported_as_masked_training_lines(container: Container) -> None:
+    from portal.staff_views import correct_category
+
+    complaint_id = await analysed(
+        container,
+        [("wage_arrears", "При увольнении не выплатили расчёт, звоните +7 916 123-45-67")],
+        {"region": "Москва"},
+        employer="ООО Исправление",
+    )
+    await route(container, complaint_id)
+    async with container.sessions.begin() as session:
+        case_id = await session.scalar(sa.select(Case.id).order_by(Case.id.desc()))
+        assert case_id is not None
+        case = await actions.load_case(session, case_id)
+        actor = actions.Actor(0, Role.ADMIN, None)
+        await correct_category(session, actor, case, "final_pay", "это расчёт при увольнении")
+    result = await asyncio.to_thread(
+        CliRunner().invoke,
+        main,
+        ["export-corrections"],
+        env={"DATABASE_URL": container.settings.database_url, "DATA_DIR": str(container.settings.data_dir)},
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["categories"] == ["final_pay"] and line["previous_category"] == "wage_arrears"
+    assert line["problems"] == [{"category": "final_pay", "quote": line["text"]}]
+    assert "расчёт" in line["text"] and "916" not in line["text"]  # the phone is masked

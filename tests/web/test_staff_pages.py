@@ -188,3 +188,30 @@ async def test_case_page_lists_similar_cases_of_the_same_employer(
     page = await client.get(f"/staff/cases/{second.id}")
     similar = page.text.split('id="similar"')[1].split("</ul>")[0]
     assert first.number in similar and other.number not in similar and second.number not in similar
+
+
+async def test_admin_sees_dead_jobs_and_retries_one(client: Client, container: Container) -> None:
+    from portal.models import Job, JobState
+
+    async with container.sessions.begin() as session:
+        job = Job(kind="deliver_notification", state=JobState.DEAD, attempts=5, last_error="SMTP 554 refused")
+        session.add(job)
+        await session.flush()
+        job_id = job.id
+    await sign_in(client, "sup-34")
+    assert (await client.get("/staff/jobs")).status_code == 403  # admins only
+    token = await sign_in(client, "admin")
+    page = await client.get("/staff/jobs")
+    assert page.status_code == 200 and "SMTP 554 refused" in page.text
+    retried = await client.post(f"/staff/jobs/{job_id}/retry", data={"_csrf_token": token})
+    assert (
+        retried.status_code == 200
+        and "снова в очереди" in retried.text
+        and 'id="no-dead-jobs"' in retried.text
+    )
+    async with container.sessions() as session:
+        stored = await session.get(Job, job_id)
+    assert stored is not None and stored.state == JobState.QUEUED and stored.attempts == 0
+    again = await client.post(f"/staff/jobs/{job_id}/retry", data={"_csrf_token": token})
+    assert "уже не в списке ошибок" in again.text
+    assert (await client.post(f"/staff/jobs/{job_id}/retry", data={})).status_code == 403  # no CSRF token

@@ -8,6 +8,7 @@ import time
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import knowledge
 from portal.cases import CaseAccessDenied, CaseActionError
-from portal.models import Role
+from portal.models import Job, JobState, Role
 from portal.reference import taxonomy
 from portal.situation import Scope, situation
 from portal.staff_views import (
@@ -227,9 +228,55 @@ async def centre_export(
     )
 
 
+# --------------------------------------------------------------------------- jobs (admins)
+
+ADMINS = requires()  # admins pass every guard; no other role is listed
+
+
+@get("/jobs", guards=[ADMINS])
+async def jobs_page(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> Template:
+    """The dead-letter queue: jobs whose retries ran out, with their last error and a retry button."""
+    counts = dict(
+        (await session.execute(sa.select(Job.state, sa.func.count()).group_by(Job.state))).tuples().all()
+    )
+    dead = (
+        await session.scalars(
+            sa.select(Job).where(Job.state == JobState.DEAD).order_by(Job.id.desc()).limit(200)
+        )
+    ).all()
+    return Template(
+        template_name="staff/jobs.html",
+        context={
+            "counts": {state.value: counts.get(state, 0) for state in JobState},
+            "dead": dead,
+            "user": signed_in(request),
+            "flash": take_flash(request),
+        },
+    )
+
+
+@post("/jobs/{job_id:int}/retry", guards=[ADMINS])
+async def job_retry(request: Request[Any, Any, Any], job_id: FromPath[int]) -> Redirect:
+    retried = await request.app.state.container.queue.retry_dead(job_id)
+    flash(
+        request,
+        f"Задача {job_id} снова в очереди." if retried else f"Задача {job_id} уже не в списке ошибок.",
+    )
+    return Redirect(path="/staff/jobs", status_code=303)
+
+
 staff_router = Router(
     path="/staff",
-    route_handlers=[queue_page, queue_export, case_page, case_action, centre_page, centre_export],
+    route_handlers=[
+        queue_page,
+        queue_export,
+        case_page,
+        case_action,
+        centre_page,
+        centre_export,
+        jobs_page,
+        job_retry,
+    ],
     exception_handlers={NotAuthorizedException: _to_login},
     include_in_schema=False,
 )
