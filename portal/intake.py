@@ -213,19 +213,25 @@ async def _create(
         )
     await enqueue(session, ANALYSE_JOB, {"complaint_id": complaint.id}, dedupe_key=f"analyse:{complaint.id}")
     await queue_notification(
-        session, complaint, "acknowledgement", {"tracking_number": complaint.tracking_number}
+        session,
+        complaint,
+        "acknowledgement",
+        {"tracking_number": complaint.tracking_number},
+        new_complaint=True,
     )
     return complaint
 
 
-async def recipients(session: AsyncSession, complaint: Complaint) -> list[tuple[Channel, str]]:
+async def recipients(
+    session: AsyncSession, complaint: Complaint, *, new_complaint: bool = False
+) -> list[tuple[Channel, str]]:
     """Where the complainant hears from us: the Telegram chat, the e-mail given, and any subscriptions."""
     found: list[tuple[Channel, str]] = []
     if complaint.telegram_chat_id is not None:
         found.append((Channel.TELEGRAM, str(complaint.telegram_chat_id)))
     if complaint.contact_email:
         found.append((Channel.EMAIL, complaint.contact_email))
-    if complaint.id is not None:
+    if complaint.id is not None and not new_complaint:  # nobody can have subscribed to a new complaint yet
         rows = await session.execute(
             sa.select(Subscription.channel, Subscription.recipient).where(
                 Subscription.complaint_id == complaint.id
@@ -255,14 +261,27 @@ NOTIFY_JOB = "deliver_notification"
 
 
 async def queue_notification(
-    session: AsyncSession, complaint: Complaint, template: str, context: dict[str, object], *, key: str = ""
+    session: AsyncSession,
+    complaint: Complaint,
+    template: str,
+    context: dict[str, object],
+    *,
+    key: str = "",
+    new_complaint: bool = False,
 ) -> None:
-    """An outbox row per recipient plus a delivery job; the key makes a repeated call add nothing."""
-    for channel, recipient in await recipients(session, complaint):
+    """An outbox row per recipient plus a delivery job; the key makes a repeated call add nothing.
+
+    `new_complaint`: created in this transaction, so it has no subscriptions and no outbox rows yet
+    (intake skips those look-ups; the unique idempotency key still guards against a double insert).
+    """
+    for channel, recipient in await recipients(session, complaint, new_complaint=new_complaint):
         idempotency_key = f"{template}:{complaint.id}:{key}:{channel.value}"
-        exists = await session.scalar(sa.select(Outbox.id).where(Outbox.idempotency_key == idempotency_key))
-        if exists is not None:
-            continue
+        if not new_complaint:
+            exists = await session.scalar(
+                sa.select(Outbox.id).where(Outbox.idempotency_key == idempotency_key)
+            )
+            if exists is not None:
+                continue
         outbox = Outbox(
             idempotency_key=idempotency_key,
             channel=channel,
