@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from portal import cases as actions
 from portal.container import Container
 from portal.models import Case, CaseEvent, CaseOutcome, Complaint, Employer, Inspector, Outbox, Role, User
+from portal.routing_service import legal_date
 from portal.states import CaseStatus, ComplaintStatus, IllegalTransition
+from routing.deadlines import compute_deadlines
 from tests.portal.factories import analysed, route
 
 
@@ -83,7 +85,12 @@ async def test_full_lifecycle_answers_the_complainant(container: Container) -> N
     assert case is not None and complaint is not None and employer is not None
     assert case.status == CaseStatus.CLOSED and case.outcome == CaseOutcome.VIOLATION_CONFIRMED
     assert case.extended_answer_due is not None and case.answer_due is not None
-    assert case.extended_answer_due - case.answer_due >= timedelta(days=28)
+    # 60 calendar days from registration, moved off a non-working day (not "answer_due + 30": both roll)
+    registered = legal_date(complaint.registered_at)  # type: ignore[arg-type]
+    assert (
+        case.extended_answer_due == compute_deadlines(registered, "Волгоградская область").extended_answer_due
+    )
+    assert case.extended_answer_due - registered >= timedelta(days=60)
     assert complaint.status == ComplaintStatus.ANSWERED
     assert {"interim_answer", "extended", "final_answer"} <= set(templates)
     assert {"interim_answer", "extended", "risk_recomputed"} <= set(events)

@@ -195,9 +195,9 @@ def close_case(driver: Any, base: str, login: str, case_id: int) -> None:
     driver.find_element(By.ID, "close").click()
     wait_for(driver, "#answer-text")
     shot(driver, "06-inspector-closed-case")
-    sign_out = driver.find_element(By.CSS_SELECTOR, "header form button")
-    sign_out.click()
-    WebDriverWait(driver, 10).until(ec.staleness_of(sign_out))  # signed out before the next page loads
+    driver.find_element(By.CSS_SELECTOR, "header form button").click()  # sign out: back to the home page
+    WebDriverWait(driver, 10).until(lambda d: "/staff/" not in d.current_url)
+    wait_for(driver, "header a[href='/login']")  # signed out before the next page loads
 
 
 async def _route_without_nlp(container: Container, complaint_number: str) -> None:
