@@ -282,6 +282,7 @@ async def case_detail(session: AsyncSession, actor: Actor, case_id: int, today: 
                     "email": complaint.contact_email,
                     "phone": complaint.contact_phone,
                 },
+                "raw_facts": editable_facts(complaint.facts or {}),
                 "employer_name": complaint.stated_employer_name,
                 "employer_inn": complaint.stated_employer_inn,
                 "attachments": [
@@ -432,6 +433,79 @@ async def correct_category(
     await audit.record(session, "category_corrected", actor.audit_name, case=case, **details)
 
 
+EDITABLE_FACTS = ("organizations", "inns", "amounts", "workers_affected")
+
+
+def _split_values(raw: str) -> list[str]:
+    return [value.strip() for value in re.split(r"[;\n]", raw) if value.strip()][:20]
+
+
+def editable_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The editable facts as the form shows them (sums without a trailing ".0")."""
+    shown = {key: facts.get(key) for key in EDITABLE_FACTS}
+    shown["amounts"] = [f"{float(a):.2f}".rstrip("0").rstrip(".") for a in facts.get("amounts") or []]
+    return shown
+
+
+def parse_fact_fields(fields: dict[str, str]) -> dict[str, Any]:
+    """The inspector's corrected facts from the form; CaseActionError names the first bad field."""
+    from nlp.facts import validate_inn
+
+    inns = [re.sub(r"\D", "", value) for value in _split_values(fields.get("inns", ""))]
+    bad = [value for value in inns if not validate_inn(value)]
+    if bad:
+        raise CaseActionError(f"ИНН {bad[0] or '(пусто)'} не проходит проверку контрольной суммы.")
+    amounts: list[float] = []
+    for value in _split_values(fields.get("amounts", "")):
+        try:
+            amounts.append(float(value.replace(" ", "").replace("\u00a0", "").replace(",", ".")))
+        except ValueError:
+            raise CaseActionError(f"Сумма «{value[:30]}» — не число.") from None
+    if any(amount < 0 for amount in amounts):
+        raise CaseActionError("Сумма не может быть отрицательной.")
+    workers_raw = (fields.get("workers_affected") or "").strip()
+    if workers_raw and not (workers_raw.isdigit() and 0 < int(workers_raw) <= 1_000_000):
+        raise CaseActionError("Число работников — целое число от 1.")
+    return {
+        "organizations": [value[:300] for value in _split_values(fields.get("organizations", ""))],
+        "inns": inns,
+        "amounts": amounts,
+        "workers_affected": int(workers_raw) if workers_raw else None,
+    }
+
+
+async def correct_facts(
+    session: AsyncSession, actor: Actor, case: Case, complaint_id: int, corrected: dict[str, Any]
+) -> None:
+    """An inspector's correction of the facts extracted from a complaint of the case; audited, both values."""
+    if not can_view(actor, case) or (
+        actor.role == Role.INSPECTOR and case.inspector_id != actor.inspector_id
+    ):
+        raise CaseAccessDenied("Исправить сведения может назначенный инспектор или руководитель.")
+    if case.status not in OPEN_CASE_STATUSES:
+        raise CaseActionError("Сведения можно исправить только у открытого дела.")
+    in_case = any(problem.complaint_id == complaint_id for problem in case.problems)
+    complaint = await session.get(Complaint, complaint_id) if in_case else None
+    if complaint is None:
+        raise CaseActionError("Это обращение не относится к делу.")
+    facts = dict(complaint.facts or {})
+    before = {key: facts.get(key) for key in EDITABLE_FACTS}
+    changed = {key: value for key, value in corrected.items() if before.get(key) != value}
+    if not changed:
+        return
+    facts.update(changed)
+    complaint.facts = facts  # a new dict: the JSON column sees the change
+    await audit.record(
+        session,
+        "facts_corrected",
+        actor.audit_name,
+        case=case,
+        complaint=complaint,
+        before={key: before.get(key) for key in changed},
+        after=changed,
+    )
+
+
 def queue_csv(items: list[dict[str, Any]]) -> str:
     """The queue or a centre list as CSV: case data only, no complainant's details."""
     buffer = io.StringIO()
@@ -490,6 +564,7 @@ ACTIONS_RU = {
     "reassign": "Переназначить",
     "close": "Закрыть с ответом",
     "category": "Исправить категорию",
+    "facts": "Исправить сведения",
 }
 
 
@@ -544,6 +619,13 @@ async def perform_action(
             await cases.close(session, actor, case, outcome, text("answer"))
         elif action == "category":
             await correct_category(session, actor, case, text("category"), text("reason"))
+        elif action == "facts":
+            try:
+                complaint_id = int(text("complaint_id"))
+            except ValueError:
+                raise CaseActionError("Не указано обращение.") from None
+            facts = parse_fact_fields({name: text(name) for name in EDITABLE_FACTS})
+            await correct_facts(session, actor, case, complaint_id, facts)
         else:
             raise CaseActionError("Неизвестное действие.")
     except IllegalTransition:

@@ -215,3 +215,35 @@ async def test_admin_sees_dead_jobs_and_retries_one(client: Client, container: C
     again = await client.post(f"/staff/jobs/{job_id}/retry", data={"_csrf_token": token})
     assert "уже не в списке ошибок" in again.text
     assert (await client.post(f"/staff/jobs/{job_id}/retry", data={})).status_code == 403  # no CSRF token
+
+
+async def test_inspector_corrects_extracted_facts(client: Client, container: Container) -> None:
+    case = await routed_case(container)
+    token = await sign_in(client, await assigned_login(container, case))
+    async with container.sessions() as session:
+        complaint_id = await session.scalar(sa.select(Problem.complaint_id).where(Problem.case_id == case.id))
+    page = await client.get(f"/staff/cases/{case.id}")
+    assert f'id="edit-facts-{complaint_id}"' in page.text
+    base = f"/staff/cases/{case.id}/actions/facts"
+    form = {"_csrf_token": token, "complaint_id": str(complaint_id), "organizations": "ООО «Вектор»"}
+    bad_inn = await client.post(base, data={**form, "inns": "7707083894"})
+    assert bad_inn.status_code == 422 and "контрольной суммы" in bad_inn.text
+    bad_sum = await client.post(base, data={**form, "amounts": "много"})
+    assert bad_sum.status_code == 422 and "не число" in bad_sum.text
+    saved = await client.post(
+        base,
+        data={**form, "inns": "7707083893", "amounts": "80 000; 12500,50", "workers_affected": "12"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text[-1500:]
+    async with container.sessions() as session:
+        complaint = await session.get(Complaint, complaint_id)
+        event = await session.scalar(sa.select(CaseEvent).where(CaseEvent.kind == "facts_corrected"))
+    assert complaint is not None and event is not None
+    assert complaint.facts["inns"] == ["7707083893"] and complaint.facts["amounts"] == [80000.0, 12500.5]
+    assert complaint.facts["workers_affected"] == 12 and complaint.facts["organizations"] == ["ООО «Вектор»"]
+    assert event.data["after"]["inns"] == ["7707083893"] and event.case_id == case.id
+    shown = await client.get(f"/staff/cases/{case.id}")
+    assert 'value="80000; 12500.5"' in shown.text
+    other = await client.post(base, data={**form, "complaint_id": "999999"})
+    assert other.status_code == 422 and "не относится к делу" in other.text
