@@ -195,12 +195,21 @@ async def _create(
         status=ComplaintStatus.RECEIVED,
         received_at=now,
     )
+    # 59-ФЗ: registration is automatic at intake, so the legal terms start now. The complaint is stored
+    # already registered (one INSERT, no UPDATE); the log still shows both steps.
+    complaint.registered_at = now
+    complaint.status = ComplaintStatus.REGISTERED  # the state machine checks received -> registered
     session.add(complaint)
     await session.flush()
     await audit.record(session, "received", audit.CITIZEN, complaint=complaint, channel=data.channel.value)
-    # 59-ФЗ: registration is automatic at intake, so the legal terms start now.
-    complaint.registered_at = now
-    await audit.set_complaint_status(session, complaint, ComplaintStatus.REGISTERED, audit.SYSTEM)
+    await audit.record(
+        session,
+        "status",
+        audit.SYSTEM,
+        complaint=complaint,
+        from_status=ComplaintStatus.RECEIVED.value,
+        to_status=ComplaintStatus.REGISTERED.value,
+    )
     for file in stored:
         session.add(
             Attachment(
