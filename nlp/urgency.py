@@ -28,6 +28,8 @@ class Rules:
     mass_patterns: tuple[re.Pattern[str], ...]
     arrears: re.Pattern[str]
     classifier_min_score: float
+    mass_plural_patterns: tuple[re.Pattern[str], ...] = ()
+    workplace: tuple[re.Pattern[str], ...] = ()
 
 
 def _compile(patterns: list[str] | None) -> tuple[re.Pattern[str], ...]:
@@ -45,11 +47,13 @@ def rules(path: Path = RULES_PATH) -> Rules:
         _compile(mass.get("patterns")),
         re.compile(mass["arrears"], re.IGNORECASE),
         float(data.get("classifier_min_score", 0.25)),
+        _compile(mass.get("plural_patterns")),
+        _compile(data.get("workplace")),
     )
 
 
-def rule_reason(sentences: list[str]) -> str | None:
-    """The reason of the first rule (in file order) that fires on any sentence."""
+def rule_match(sentences: list[str]) -> tuple[str, str] | None:
+    """(reason, folded sentence) of the first rule (in file order) that fires on any sentence."""
     folded = [s.lower().replace("ё", "е") for s in sentences]
     whole = "\n".join(folded)
     for rule in rules().rules:
@@ -58,8 +62,14 @@ def rule_reason(sentences: list[str]) -> str | None:
             continue
         for sentence in folded:
             if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
-                return rule.reason
+                return rule.reason, sentence
     return None
+
+
+def rule_reason(sentences: list[str]) -> str | None:
+    """The reason of the first rule (in file order) that fires on any sentence."""
+    match = rule_match(sentences)
+    return match[0] if match else None
 
 
 def assess(
@@ -73,13 +83,19 @@ def assess(
     (``classifier_min_score``) than the one that puts it among the complaint's categories.
 
     A complaint classified only as out_of_scope (a consumer's food poisoning, a neighbour's accident) is
-    urgent only for a death or an accident."""
+    urgent only for a death or an accident, or when the sentence that fired speaks of a workplace
+    («на смене», «в цеху», «начальник»): the classifier may have missed a labour complaint, and urgency
+    prefers recall."""
     config = rules()
     scores = scores or {}
-    reason = rule_reason(sentences)
+    match = rule_match(sentences)
     out_of_scope = categories == ["out_of_scope"]
-    if reason and (not out_of_scope or reason in (config.rules[0].reason, ACCIDENT_REASON)):
-        return True, reason
+    if match and (
+        not out_of_scope
+        or match[0] in (config.rules[0].reason, ACCIDENT_REASON)
+        or any(p.search(match[1]) for p in config.workplace)
+    ):
+        return True, match[0]
 
     def likely(category: str) -> bool:
         return category in categories or scores.get(category, 0.0) >= config.classifier_min_score
@@ -92,5 +108,7 @@ def assess(
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason
         if any(p.search(text) for p in config.mass_patterns):
+            return True, config.mass_reason
+        if workers_affected is None and any(p.search(text) for p in config.mass_plural_patterns):
             return True, config.mass_reason
     return False, None

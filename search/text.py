@@ -99,3 +99,35 @@ def truncate(text: str, limit: int = 300) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:—-") + "…"
+
+
+@lru_cache(maxsize=1)
+def colloquial_expansions() -> dict[tuple[str, ...], str]:
+    """Lemma sequence → formal wording, from search/data/colloquial.txt («зп = зарплата»)."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "colloquial.txt"
+    table: dict[tuple[str, ...], str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "=" not in line:
+            continue
+        key, expansion = (part.strip() for part in line.split("=", 1))
+        table[tuple(lemma(w) for w in words(key))] = expansion
+    return table
+
+
+def expand(query: str) -> str:
+    """The query with the formal wording of its colloquial words appended («зп задержали» → «… зарплата»),
+    for lexical matching (articles are written formally)."""
+    table = colloquial_expansions()
+    longest = max((len(key) for key in table), default=0)
+    normal = [lemma(w) for w in words(query)]
+    added: list[str] = []
+    for start in range(len(normal)):
+        for size in range(min(longest, len(normal) - start), 0, -1):
+            expansion = table.get(tuple(normal[start : start + size]))
+            if expansion is not None:
+                if expansion not in added:
+                    added.append(expansion)
+                break
+    return " ".join([query, *added]) if added else query

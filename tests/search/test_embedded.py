@@ -146,3 +146,21 @@ def test_law_corpus_is_indexed(config, embedder, tmp_path: Path) -> None:  # typ
     ).hits
     assert [h.id for h in hits] == ["tk-127"]
     assert hits[0].refs == ("ТК РФ ст. 127",) and hits[0].url == "/law/tk-rf/127"
+
+
+def test_classifier_is_built_and_persisted(backend: EmbeddedBackend) -> None:
+    assert backend.classifier is not None
+    assert set(backend.classifier.units) == {
+        "annual-leave",
+        "dismissal-own-wish",
+        "salary-delay",
+        "overtime-limits",
+        "probation-period",
+    }
+    assert (backend.directory / "classifier.npz").exists()
+    reloaded = EmbeddedBackend(backend.directory, backend.embedder, backend.embedding_model)
+    reloaded.load()
+    assert reloaded.classifier is not None and reloaded.classifier.units == backend.classifier.units
+    assert [h.id for h in reloaded.search("зп задерживают", k=1).hits] == ["salary-delay"]
+    filtered = reloaded.search("не дают отпуск", k=5, filters={"kind": "checklist"})
+    assert all(h.kind == "checklist" for h in filtered.hits)
