@@ -25,6 +25,10 @@ class CaseActionError(ValueError):
     """An action that cannot be done now; the message is shown to the inspector (Russian)."""
 
 
+class CaseNotFound(CaseActionError):
+    """No case with this id."""
+
+
 class CaseAccessDenied(PermissionError):
     """The user may not act on this case."""
 
@@ -76,7 +80,7 @@ async def load_case(session: AsyncSession, case_id: int) -> Case:
         sa.select(Case).where(Case.id == case_id).options(selectinload(Case.problems)).with_for_update()
     )
     if case is None:
-        raise CaseActionError("Дело не найдено.")
+        raise CaseNotFound("Дело не найдено.")
     return case
 
 

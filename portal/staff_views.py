@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from portal import audit
-from portal.cases import Actor, CaseAccessDenied, CaseActionError, can_view
+from portal.cases import Actor, CaseAccessDenied, CaseActionError, CaseNotFound, can_view
 from portal.models import Case, CaseEvent, CaseOutcome, Complaint, Inspection, Inspector, Problem, Role, User
 from portal.reference import category_codes, category_name, taxonomy
 from portal.routing_service import LEGAL_TIMEZONE
@@ -234,7 +234,7 @@ async def case_detail(session: AsyncSession, actor: Actor, case_id: int, today: 
         )
     )
     if case is None:
-        raise CaseActionError("Дело не найдено.")
+        raise CaseNotFound("Дело не найдено.")
     if not can_view(actor, case):
         raise CaseAccessDenied("Нет доступа к этому делу.")
     complaint_ids = sorted({p.complaint_id for p in case.problems})

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal import knowledge
-from portal.cases import CaseAccessDenied, CaseActionError
+from portal.cases import CaseAccessDenied, CaseActionError, CaseNotFound
 from portal.models import Job, JobState, Role
 from portal.reference import taxonomy
 from portal.situation import Scope, situation
@@ -101,8 +101,8 @@ async def case_page(
     actor = await current_actor(request, session)
     try:
         detail = await case_detail(session, actor, case_id, today())
-    except CaseActionError:
-        raise NotFoundException("Дело не найдено.") from None
+    except CaseNotFound as exc:
+        raise NotFoundException(str(exc)) from None
     except CaseAccessDenied:
         raise PermissionDeniedException("Это дело другой инспекции.") from None
     return Template(
@@ -142,10 +142,11 @@ async def case_action(
     except CaseAccessDenied as exc:
         await session.rollback()
         raise PermissionDeniedException(str(exc)) from None
+    except CaseNotFound as exc:
+        await session.rollback()
+        raise NotFoundException(str(exc)) from None
     except CaseActionError as exc:
         await session.rollback()
-        if str(exc) == "Дело не найдено.":
-            raise NotFoundException(str(exc)) from None
         detail = await case_detail(session, actor, case_id, today())
         return Template(  # type: ignore[return-value]
             template_name="staff/case.html",

@@ -10,7 +10,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.cases import Actor, CaseAccessDenied, CaseActionError
+from portal.cases import Actor, CaseAccessDenied, CaseActionError, CaseNotFound
 from portal.models import Role
 from portal.staff_views import ACTIONS_RU, QueueFilters, actor_for, perform_action, queue, staff_case_json
 from portal.tokens import user_for_token
@@ -72,8 +72,8 @@ class StaffApiController(Controller):
         actor = await _actor(request, session)
         try:
             return await staff_case_json(session, actor, case_id, today())
-        except CaseActionError:
-            raise NotFoundException("Дело не найдено.") from None
+        except CaseNotFound as exc:
+            raise NotFoundException(str(exc)) from None
         except CaseAccessDenied as exc:
             raise PermissionDeniedException(str(exc)) from None
 
@@ -95,10 +95,11 @@ class StaffApiController(Controller):
         except CaseAccessDenied as exc:
             await session.rollback()
             raise PermissionDeniedException(str(exc)) from None
+        except CaseNotFound as exc:
+            await session.rollback()
+            raise NotFoundException(str(exc)) from None
         except CaseActionError as exc:
             await session.rollback()
-            if str(exc) == "Дело не найдено.":
-                raise NotFoundException(str(exc)) from None
             raise UnprocessableEntity({"action": str(exc)}) from None
         return {
             "ok": True,
