@@ -53,12 +53,16 @@ def can_view(actor: Actor, case: Case) -> bool:
     return False  # analysts see aggregates only; employers never see cases
 
 
-def _require_worker(actor: Actor, case: Case) -> None:
+def require_worker(
+    actor: Actor,
+    case: Case,
+    refusal: str = "Действовать по делу может только назначенный инспектор или руководитель.",
+) -> None:
     """The assigned inspector, the head of the case's inspection, or an admin may act."""
     if not can_view(actor, case):
         raise CaseAccessDenied("Нет доступа к этому делу.")
     if actor.role == Role.INSPECTOR and case.inspector_id != actor.inspector_id:
-        raise CaseAccessDenied("Действовать по делу может только назначенный инспектор или руководитель.")
+        raise CaseAccessDenied(refusal)
 
 
 def _require_supervisor(actor: Actor, case: Case) -> None:
@@ -109,13 +113,13 @@ def _first_action(case: Case) -> None:
 
 
 async def accept(session: AsyncSession, actor: Actor, case: Case) -> None:
-    _require_worker(actor, case)
+    require_worker(actor, case)
     _first_action(case)
     await audit.set_case_status(session, case, CaseStatus.IN_PROGRESS, actor.audit_name)
 
 
 async def request_information(session: AsyncSession, actor: Actor, case: Case, question: str) -> None:
-    _require_worker(actor, case)
+    require_worker(actor, case)
     question = _text(question, "Какая информация нужна")
     _first_action(case)
     await audit.set_case_status(session, case, CaseStatus.AWAITING_INFO, actor.audit_name, question=question)
@@ -123,12 +127,12 @@ async def request_information(session: AsyncSession, actor: Actor, case: Case, q
 
 
 async def information_received(session: AsyncSession, actor: Actor, case: Case, note: str = "") -> None:
-    _require_worker(actor, case)
+    require_worker(actor, case)
     await audit.set_case_status(session, case, CaseStatus.IN_PROGRESS, actor.audit_name, note=note[:2000])
 
 
 async def interim_answer(session: AsyncSession, actor: Actor, case: Case, text: str) -> None:
-    _require_worker(actor, case)
+    require_worker(actor, case)
     if case.status in FINAL_CASE_STATUSES or case.status == CaseStatus.TRIAGE:
         raise CaseActionError("Промежуточный ответ можно дать только по делу в работе.")
     text = _text(text, "Текст промежуточного ответа")
@@ -139,7 +143,7 @@ async def interim_answer(session: AsyncSession, actor: Actor, case: Case, text: 
 
 async def extend(session: AsyncSession, actor: Actor, case: Case, reason: str) -> None:
     """59-ФЗ ст. 12 ч. 2: one extension by up to 30 days, with a reason and a notice to the citizen."""
-    _require_worker(actor, case)
+    require_worker(actor, case)
     if case.status not in (CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_INFO):
         raise CaseActionError("Продлить можно только дело в работе.")
     if case.extended_answer_due is not None:
@@ -168,7 +172,7 @@ async def extend(session: AsyncSession, actor: Actor, case: Case, reason: str) -
 
 
 async def redirect(session: AsyncSession, actor: Actor, case: Case, body: str, reason: str) -> None:
-    _require_worker(actor, case)
+    require_worker(actor, case)
     body = _text(body, "Куда перенаправить", minimum=3)[:200]
     reason = _text(reason, "Причина")
     case.redirected_to = body
@@ -216,7 +220,7 @@ async def reassign(session: AsyncSession, actor: Actor, case: Case, inspector_id
 
 
 async def close(session: AsyncSession, actor: Actor, case: Case, outcome: CaseOutcome, answer: str) -> None:
-    _require_worker(actor, case)
+    require_worker(actor, case)
     answer = _text(answer, "Ответ заявителю", minimum=20)
     case.outcome = outcome
     case.answer_text = answer

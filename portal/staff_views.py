@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from portal import audit
-from portal.cases import Actor, CaseAccessDenied, CaseActionError, CaseNotFound, can_view
+from portal.cases import Actor, CaseAccessDenied, CaseActionError, CaseNotFound, can_view, require_worker
 from portal.models import Case, CaseEvent, CaseOutcome, Complaint, Inspection, Inspector, Problem, Role, User
 from portal.reference import category_codes, category_name, taxonomy
 from portal.routing_service import LEGAL_TIMEZONE
@@ -414,10 +414,7 @@ async def correct_category(
     session: AsyncSession, actor: Actor, case: Case, category: str, reason: str = ""
 ) -> None:
     """An inspector's correction of the NLP category; the audit log keeps both values and the reason."""
-    if not can_view(actor, case) or (
-        actor.role == Role.INSPECTOR and case.inspector_id != actor.inspector_id
-    ):
-        raise CaseAccessDenied("Исправить категорию может назначенный инспектор или руководитель.")
+    require_worker(actor, case, "Исправить категорию может назначенный инспектор или руководитель.")
     if category not in category_codes():
         raise CaseActionError("Выберите категорию из списка.")
     if case.status not in OPEN_CASE_STATUSES:
@@ -478,10 +475,7 @@ async def correct_facts(
     session: AsyncSession, actor: Actor, case: Case, complaint_id: int, corrected: dict[str, Any]
 ) -> None:
     """An inspector's correction of the facts extracted from a complaint of the case; audited, both values."""
-    if not can_view(actor, case) or (
-        actor.role == Role.INSPECTOR and case.inspector_id != actor.inspector_id
-    ):
-        raise CaseAccessDenied("Исправить сведения может назначенный инспектор или руководитель.")
+    require_worker(actor, case, "Исправить сведения может назначенный инспектор или руководитель.")
     if case.status not in OPEN_CASE_STATUSES:
         raise CaseActionError("Сведения можно исправить только у открытого дела.")
     in_case = any(problem.complaint_id == complaint_id for problem in case.problems)
