@@ -11,13 +11,12 @@ import enum
 import hashlib
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bots.channels import file_complaint
+from bots.channels import Uploads, file_complaint
 from bots.mail.parse import ParsedMail, parse_mail
 from bots.notify import CLAIM_PREFIX, NOTIFY_JOB
 from portal.intake import EMAIL_RE, ComplaintInput, IntakeError, IntakeResult
@@ -38,17 +37,16 @@ class MailOutcome(enum.StrEnum):
 @dataclass
 class MailIntake:
     sessions: async_sessionmaker[AsyncSession]
-    upload_dir: Path
-    max_files: int
-    max_bytes: int
+    uploads: Uploads
 
     @classmethod
     def from_settings(cls, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> MailIntake:
-        return cls(sessions, settings.uploads_path, settings.upload_max_files, settings.upload_max_bytes)
+        return cls(sessions, Uploads.from_settings(settings))
 
     async def receive(self, raw: bytes, *, envelope_sender: str | None = None) -> MailOutcome:
+        limits = self.uploads
         mail = parse_mail(
-            raw, max_files=self.max_files, max_bytes=self.max_bytes, envelope_sender=envelope_sender
+            raw, max_files=limits.max_files, max_bytes=limits.max_bytes, envelope_sender=envelope_sender
         )
         if mail.automatic:
             log.info("mail ignored: %s", mail.automatic)
@@ -63,13 +61,7 @@ class MailIntake:
             attachments=mail.attachments,
         )
         try:
-            result = await file_complaint(
-                self.sessions,
-                data,
-                upload_dir=self.upload_dir,
-                max_attachments=self.max_files,
-                max_bytes=self.max_bytes,
-            )
+            result = await file_complaint(self.sessions, data, self.uploads)
         except IntakeError as exc:
             await self._not_accepted(mail, list(exc.errors.values()))
             log.info("mail not accepted: %s", ", ".join(sorted(exc.errors)))

@@ -35,7 +35,7 @@ class IntakeHandler:
 async def start_smtp_server(intake: MailIntake, host: str, port: int) -> asyncio.Server:
     handler = IntakeHandler(intake)
     # Room for the allowed attachments, base64-encoded (+37 %), and the text.
-    limit = int(intake.max_files * intake.max_bytes * 1.4) + 1024 * 1024
+    limit = int(intake.uploads.max_files * intake.uploads.max_bytes * 1.4) + 1024 * 1024
     loop = asyncio.get_running_loop()
     return await loop.create_server(
         lambda: SMTP(handler, data_size_limit=limit, enable_SMTPUTF8=True, ident="Trudnadzor intake"),

@@ -15,7 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bots.channels import file_complaint
+from bots.channels import Uploads, file_complaint
 from bots.telegram import texts
 from bots.telegram.regions import common_regions, match_region
 from bots.telegram.routing import RouterSpec
@@ -425,13 +425,7 @@ async def send(callback: CallbackQuery, state: FSMContext, container: Container,
         attachments=files,
     )
     try:
-        result = await file_complaint(
-            container.sessions,
-            complaint,
-            upload_dir=settings.uploads_path,
-            max_attachments=settings.upload_max_files,
-            max_bytes=settings.upload_max_bytes,
-        )
+        result = await file_complaint(container.sessions, complaint, Uploads.from_settings(settings))
     except IntakeError as exc:
         await message.answer(
             "Жалобу пока нельзя отправить:\n" + "\n".join(f"— {text}" for text in exc.errors.values()),

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from litestar import Request
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal.cases import Actor
+from portal.cases import Actor, CaseAccessDenied, CaseActionError, CaseNotFound
 from portal.routing_service import legal_date
-from portal.staff_views import actor_for
+from portal.staff_views import actor_for, perform_action
 from portal.web.auth import SessionUser, session_user
 
 
@@ -27,6 +28,29 @@ def signed_in(request: Request[Any, Any, Any]) -> SessionUser:
 async def current_actor(request: Request[Any, Any, Any], session: AsyncSession) -> Actor:
     user = signed_in(request)
     return await actor_for(session, user.id, user.role, user.inspection_id)
+
+
+async def commit_case_action(
+    session: AsyncSession, actor: Actor, case_id: int, action: str, fields: dict[str, Any]
+) -> str:
+    """Run one case action and commit it; returns the Russian confirmation.
+
+    No access and no such case become 403 and 404; a CaseActionError (bad input, wrong state) is re-raised
+    for the caller to show in its own way. Nothing is left half-done: every failure rolls back.
+    """
+    try:
+        message = await perform_action(session, actor, case_id, action, fields)
+        await session.commit()
+    except CaseAccessDenied as exc:
+        await session.rollback()
+        raise PermissionDeniedException(str(exc)) from None
+    except CaseNotFound as exc:
+        await session.rollback()
+        raise NotFoundException(str(exc)) from None
+    except CaseActionError:
+        await session.rollback()
+        raise
+    return message
 
 
 def flash(request: Request[Any, Any, Any], message: str, kind: str = "ok") -> None:

@@ -26,7 +26,6 @@ from portal.staff_views import (
     ACTIONS_RU,
     QueueFilters,
     case_detail,
-    perform_action,
     queue,
     queue_csv,
 )
@@ -34,7 +33,7 @@ from portal.states import CaseStatus
 from portal.tracking import CASE_STATUS_RU
 from portal.web.auth import requires
 from portal.web.errors import error_handler
-from portal.web.pages.common import current_actor, flash, signed_in, take_flash, today
+from portal.web.pages.common import commit_case_action, current_actor, flash, signed_in, take_flash, today
 
 CASE_WORKERS = requires(Role.INSPECTOR, Role.SUPERVISOR)
 CENTRE_VIEWERS = requires(Role.SUPERVISOR, Role.ANALYST)
@@ -137,16 +136,8 @@ async def case_action(
     if action not in ACTIONS_RU:
         raise NotFoundException("Неизвестное действие.")
     try:
-        message = await perform_action(session, actor, case_id, action, data)
-        await session.commit()
-    except CaseAccessDenied as exc:
-        await session.rollback()
-        raise PermissionDeniedException(str(exc)) from None
-    except CaseNotFound as exc:
-        await session.rollback()
-        raise NotFoundException(str(exc)) from None
+        message = await commit_case_action(session, actor, case_id, action, data)
     except CaseActionError as exc:
-        await session.rollback()
         detail = await case_detail(session, actor, case_id, today())
         return Template(  # type: ignore[return-value]
             template_name="staff/case.html",

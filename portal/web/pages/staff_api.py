@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.cases import Actor, CaseAccessDenied, CaseActionError, CaseNotFound
 from portal.models import Role
-from portal.staff_views import ACTIONS_RU, QueueFilters, actor_for, perform_action, queue, staff_case_json
+from portal.staff_views import ACTIONS_RU, QueueFilters, actor_for, queue, staff_case_json
 from portal.tokens import user_for_token
 from portal.web.errors import UnprocessableEntity
-from portal.web.pages.common import today
+from portal.web.pages.common import commit_case_action, today
 
 API_ROLES = frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN})
 
@@ -90,16 +90,8 @@ class StaffApiController(Controller):
         if action not in ACTIONS_RU:
             raise NotFoundException(f"Неизвестное действие. Доступны: {', '.join(ACTIONS_RU)}.")
         try:
-            message = await perform_action(session, actor, case_id, action, dict(data or {}))
-            await session.commit()
-        except CaseAccessDenied as exc:
-            await session.rollback()
-            raise PermissionDeniedException(str(exc)) from None
-        except CaseNotFound as exc:
-            await session.rollback()
-            raise NotFoundException(str(exc)) from None
+            message = await commit_case_action(session, actor, case_id, action, dict(data or {}))
         except CaseActionError as exc:
-            await session.rollback()
             raise UnprocessableEntity({"action": str(exc)}) from None
         return {
             "ok": True,
