@@ -14,6 +14,8 @@ Guarantee (a job may run twice; the worker may die at any point):
   * Telegram has no idempotency key, so the row is marked FAILED ("outcome unknown") for an operator
     instead of risking a duplicate: at-most-once in that window only.
 - A claim younger than the lease belongs to a worker still sending: the job is retried later.
+- With MAIL_DIR set instead of SMTP (development, demos) each letter is written there as an .eml file
+  named after its Message-ID, so a resend overwrites the same file.
 - Without SMTP settings (or a bot token) rows stay PENDING with a clear `last_error` and the job
   retries with backoff; nothing is dropped silently.
 """
@@ -22,10 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
@@ -115,6 +120,22 @@ class BotTransport:
             raise RetryLater(f"Telegram flood control: retry after {exc.retry_after} s") from exc
 
 
+class MailDirTransport:
+    """Writes each letter to a folder as `<message-id>.eml` (atomically) instead of sending it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def send(self, message: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # The Message-ID is ours (see message_id): hex and a domain; keep only safe characters anyway.
+        stem = "".join(ch for ch in str(message["Message-ID"]) if ch.isalnum() or ch in ".-_@") or "letter"
+        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            file.write(message.as_bytes())
+        os.replace(temporary, self.folder / f"{stem}.eml")
+
+
 @dataclass
 class Notifier:
     sessions: async_sessionmaker[AsyncSession]
@@ -128,6 +149,8 @@ class Notifier:
     def __post_init__(self) -> None:
         if self.email is None and self.settings.smtp_host:
             self.email = SmtpTransport(self.settings)
+        elif self.email is None and self.settings.mail_dir is not None:
+            self.email = MailDirTransport(self.settings.mail_dir)
         if self.claim_timeout is None:
             self.claim_timeout = timedelta(seconds=self.settings.job_visibility_timeout_seconds)
 

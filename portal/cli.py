@@ -41,7 +41,9 @@ def main(ctx: click.Context, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not verbose:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        # Libraries that narrate their start-up (faiss lists every CPU build it tries; pymorphy its files).
+        for chatty in ("alembic", "faiss.loader", "pymorphy2", "pymorphy3"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     if ctx.invoked_subcommand in SEARCH_COMMANDS:
         from portal.knowledge import search_config
 

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "noreply@trudnadzor.local"
+    # Development and demos: outgoing letters are written here as .eml files instead of being sent.
+    mail_dir: Path | None = None
     mail_inbound_host: str = "127.0.0.1"
     mail_inbound_port: int = Field(default=8025, ge=1, le=65_535)
     imap_host: str | None = None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiogram import Bot
@@ -110,6 +113,25 @@ async def test_without_smtp_settings_rows_stay_pending_with_a_clear_error(contai
         await notifier.deliver(outbox_id)
     row = await load(container, outbox_id)
     assert row.status == OutboxStatus.PENDING and row.last_error == SMTP_MISSING
+
+
+async def test_with_mail_dir_letters_are_written_as_eml_files_and_a_resend_overwrites(
+    container: Container, tmp_path: Path
+) -> None:
+    settings = container.settings.model_copy(update={"mail_dir": tmp_path / "outgoing"})
+    outbox_id = await add_row(container, Channel.EMAIL, "anna@example.org", access_code="K7Q2M9XA")
+    crashing = Notifier(container.sessions, settings)
+    crashing.email = CrashAfterSend(crashing.email)  # type: ignore[assignment]
+    with pytest.raises(asyncio.CancelledError):
+        await crashing.deliver(outbox_id)
+    await Notifier(container.sessions, settings, claim_timeout=timedelta(0)).deliver(outbox_id)
+
+    files = list((tmp_path / "outgoing").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".eml"  # the resend replaced the same file
+    letter = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert letter["To"] == "anna@example.org" and letter["Message-ID"].strip("<>") in files[0].name
+    row = await load(container, outbox_id)
+    assert row.status == OutboxStatus.SENT and "access_code" not in row.context
 
 
 async def test_a_temporary_failure_is_recorded_and_retried(

@@ -53,6 +53,17 @@ async def choose(callback: CallbackQuery, state: FSMContext, checklists: dict[st
     await _ask(callback.message, checklist, 0)
 
 
+async def _in_progress(
+    callback: CallbackQuery, state: FSMContext, checklists: dict[str, Any]
+) -> tuple[Message, Any, int, dict[str, Any]] | None:
+    """The chat message, the checklist being answered, the question's index and the dialog data; or None."""
+    data = await state.get_data()
+    checklist = checklists.get(data.get("checklist", ""))
+    if checklist is None or not isinstance(callback.message, Message):
+        return None
+    return callback.message, checklist, int(data.get("index", 0)), data
+
+
 async def _ask(message: Message, checklist: Any, index: int) -> None:
     item = checklist.items[index]
     await message.answer(
@@ -68,11 +79,10 @@ async def answer(
     from portal.selfcheck import assess
 
     await callback.answer()
-    data = await state.get_data()
-    checklist = checklists.get(data.get("checklist", ""))
-    if checklist is None or not isinstance(callback.message, Message):
+    current = await _in_progress(callback, state, checklists)
+    if current is None:
         return
-    index = int(data.get("index", 0))
+    message, checklist, index, data = current
     answers = dict(data.get("answers", {}))
     if index >= len(checklist.items):
         return
@@ -80,12 +90,12 @@ async def answer(
     index += 1
     if index < len(checklist.items):
         await state.update_data(index=index, answers=answers)
-        await _ask(callback.message, checklist, index)
+        await _ask(message, checklist, index)
         return
     result = assess(checklist, answers)
     await state.clear()
     base = container.settings.public_base_url.rstrip("/")
-    await callback.message.answer(
+    await message.answer(
         format_result(result.to_dict(), f"{base}/self-check/{checklist.id}"),
         reply_markup=texts.menu_keyboard(),
         disable_web_page_preview=True,
@@ -95,16 +105,15 @@ async def answer(
 @router.callback_query(SelfCheckForm.answering, F.data == "k:back")
 async def back(callback: CallbackQuery, state: FSMContext, checklists: dict[str, Any]) -> None:
     await callback.answer()
-    data = await state.get_data()
-    checklist = checklists.get(data.get("checklist", ""))
-    if checklist is None or not isinstance(callback.message, Message):
+    current = await _in_progress(callback, state, checklists)
+    if current is None:
         return
-    index = int(data.get("index", 0))
+    message, checklist, index, _ = current
     if index == 0:
-        await start_selfcheck(callback.message, state, checklists)
+        await start_selfcheck(message, state, checklists)
         return
     await state.update_data(index=index - 1)
-    await _ask(callback.message, checklist, index - 1)
+    await _ask(message, checklist, index - 1)
 
 
 def format_result(result: dict[str, Any], report_url: str) -> str:
