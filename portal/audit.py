@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,30 @@ CITIZEN = "citizen"
 
 def actor_for_user(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def event_values(
+    kind: str,
+    actor: str,
+    *,
+    complaint_id: int | None = None,
+    case_id: int | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    created_at: datetime | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    """The columns of one audit record: what `record` adds, and what bulk writers (intake) insert as rows."""
+    return {
+        "kind": kind,
+        "actor": actor,
+        "complaint_id": complaint_id,
+        "case_id": case_id,
+        "from_status": from_status,
+        "to_status": to_status,
+        "data": data,
+        "created_at": created_at or utcnow(),
+    }
 
 
 async def record(
@@ -31,14 +56,15 @@ async def record(
     if complaint is not None and complaint.id is None or case is not None and case.id is None:
         await session.flush()  # the event needs the ids
     event = CaseEvent(
-        kind=kind,
-        actor=actor,
-        complaint_id=complaint.id if complaint is not None else None,
-        case_id=case.id if case is not None else None,
-        from_status=from_status,
-        to_status=to_status,
-        data=data,
-        created_at=utcnow(),
+        **event_values(
+            kind,
+            actor,
+            complaint_id=complaint.id if complaint is not None else None,
+            case_id=case.id if case is not None else None,
+            from_status=from_status,
+            to_status=to_status,
+            **data,
+        )
     )
     session.add(event)
     return event

@@ -39,6 +39,32 @@ def backoff(attempt: int, base_seconds: float = 5.0, cap_seconds: float = 3600.0
     return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempt - 1)))
 
 
+DEFAULT_MAX_ATTEMPTS = 5
+
+
+def job_values(
+    kind: str,
+    payload: Mapping[str, Any] | None = None,
+    *,
+    dedupe_key: str | None = None,
+    run_at: datetime | None = None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The columns of a new queued job (`enqueue` inserts them; intake writes them in its own statement)."""
+    now = now or utcnow()
+    return {
+        "kind": kind,
+        "payload": dict(payload or {}),
+        "dedupe_key": dedupe_key,
+        "state": JobState.QUEUED,
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "run_at": run_at or now,
+        "created_at": now,
+    }
+
+
 async def enqueue(
     session: AsyncSession,
     kind: str,
@@ -46,19 +72,10 @@ async def enqueue(
     *,
     dedupe_key: str | None = None,
     run_at: datetime | None = None,
-    max_attempts: int = 5,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
 ) -> None:
     """Add a job in the caller's transaction, so the job exists exactly when the caller's data does."""
-    values = {
-        "kind": kind,
-        "payload": dict(payload or {}),
-        "dedupe_key": dedupe_key,
-        "state": JobState.QUEUED,
-        "attempts": 0,
-        "max_attempts": max_attempts,
-        "run_at": run_at or utcnow(),
-        "created_at": utcnow(),
-    }
+    values = job_values(kind, payload, dedupe_key=dedupe_key, run_at=run_at, max_attempts=max_attempts)
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(Job).values(**values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -15,6 +14,7 @@ from sqlalchemy.engine import make_url
 from portal.container import Container, build_container
 from portal.migrate import downgrade, upgrade
 from portal.models import Base
+from portal.pgadmin import admin_execute
 from portal.settings import Settings, load_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -51,22 +51,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.db)
 
 
-def _admin_execute(url: str, statement: str) -> None:
-    async def run() -> None:
-        import asyncpg
-
-        parsed = make_url(url)
-        connection = await asyncpg.connect(
-            host=parsed.host, port=parsed.port or 5432, user=parsed.username, database="postgres"
-        )
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    asyncio.run(run())
-
-
 @pytest.fixture
 def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     """An empty database of the kind under test, dropped afterwards."""
@@ -75,11 +59,11 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
         return
     name = f"trudnadzor_t_{uuid.uuid4().hex[:10]}"
-    _admin_execute(base, f'CREATE DATABASE "{name}"')
+    admin_execute(base, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:
-        _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

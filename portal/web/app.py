@@ -33,6 +33,7 @@ from portal.web.api import ComplaintsController
 from portal.web.auth import login_page, login_submit, logout
 from portal.web.errors import error_handler
 from portal.web.pages import PAGE_HANDLERS
+from portal.web.ratelimit import CountingRateLimitMiddleware
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -63,8 +64,15 @@ async def home() -> Template:
     return Template(template_name="home.html")
 
 
-def _is_public_write(request: Request[Any, Any, Any]) -> bool:
-    """Rate-limit what anyone can post (complaints, sign-in, self-checks), not staff work."""
+# The JSON API (public or bearer-token), the health probe, static files and the schema need no session
+# and render no form, so neither the session nor the CSRF middleware touches them.
+SESSIONLESS_PATHS = ["^/api/", "^/health$", "^/static/", "^/schema"]
+
+
+async def _is_public_write(request: Request[Any, Any, Any]) -> bool:
+    """Rate-limit what anyone can post (complaints, sign-in, self-checks), not staff work.
+
+    A coroutine: Litestar would run a plain function in a worker thread on every request."""
     return request.method == "POST" and not request.url.path.startswith(("/staff", "/api/v1/staff"))
 
 
@@ -105,7 +113,13 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
     secure_cookies = settings.public_base_url.startswith("https://")
     middleware: list[Any] = [
         ServerSideSessionConfig(
-            max_age=settings.session_max_age_seconds, secure=secure_cookies, samesite="lax", httponly=True
+            max_age=settings.session_max_age_seconds,
+            secure=secure_cookies,
+            samesite="lax",
+            httponly=True,
+            # Without this every request that carries no session cookie (API clients, health probes,
+            # static files) would write an empty session to the store and get a cookie back.
+            exclude=SESSIONLESS_PATHS,
         ).middleware
     ]
     if settings.public_rate_limit_per_minute:
@@ -113,6 +127,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
             RateLimitConfig(
                 rate_limit=("minute", settings.public_rate_limit_per_minute),
                 check_throttle_handler=_is_public_write,
+                middleware_class=CountingRateLimitMiddleware,
             ).middleware
         )
     return Litestar(
@@ -129,7 +144,9 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
         stores=_stores(settings),
         middleware=middleware,
         # The JSON API authenticates by bearer token or is public; forms carry a CSRF token.
-        csrf_config=CSRFConfig(secret=settings.secret(), cookie_secure=secure_cookies, exclude=["/api/"]),
+        csrf_config=CSRFConfig(
+            secret=settings.secret(), cookie_secure=secure_cookies, exclude=SESSIONLESS_PATHS
+        ),
         state=State({"container": container, "settings": settings}),
         dependencies={"session": Provide(provide_session)},
         lifespan=[lifespan],

@@ -87,6 +87,8 @@ def error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[A
     detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else title
     if errors is not None or detail == HTTPStatus(status).phrase or detail.startswith("Validation failed"):
         detail = title  # Litestar's English defaults say nothing more than the title
+    # The exception's own headers stay (e.g. RateLimit-* on a 429).
+    headers = exc.headers if isinstance(exc, HTTPException) and status < 500 else None
     if _is_api(request):
         body: dict[str, Any] = {
             "type": "about:blank",
@@ -97,10 +99,11 @@ def error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[A
         }
         if errors:
             body["errors"] = errors
-        return Response(body, status_code=status, media_type="application/problem+json")
+        return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
     return Template(  # type: ignore[return-value]
         template_name="error.html",
         context={"status": status, "title": title, "detail": detail, "errors": errors or {}},
         status_code=status,
         media_type=MediaType.HTML,
+        headers=headers,
     )

@@ -71,3 +71,24 @@ async def test_public_writes_are_rate_limited(container: Container) -> None:
         codes = [(await client.post("/api/v1/complaints", json={})).status_code for _ in range(5)]
         assert (await client.get("/health")).status_code == 200  # reads are not limited
     assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
+
+
+async def test_rate_limit_counts_a_window_and_opens_again_after_it(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal.web.ratelimit as ratelimit
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(ratelimit, "time", lambda: now[0])
+    settings: Settings = container.settings.model_copy(update={"public_rate_limit_per_minute": 2})
+    async with AsyncTestClient(app=create_app(settings, run_worker=False)) as client:
+        first = await client.post("/api/v1/complaints", json={})
+        second = await client.post("/api/v1/complaints", json={})
+        refused = await client.post("/api/v1/complaints", json={})
+        now[0] += 61
+        again = await client.post("/api/v1/complaints", json={})
+    assert [r.status_code for r in (first, second, refused, again)] == [422, 422, 429, 422]
+    assert first.headers["ratelimit-limit"] == "2" and first.headers["ratelimit-policy"] == "2; w=60"
+    assert [first.headers["ratelimit-remaining"], second.headers["ratelimit-remaining"]] == ["1", "0"]
+    assert refused.headers["ratelimit-remaining"] == "0" and refused.headers["ratelimit-reset"] == "60"
+    assert again.headers["ratelimit-remaining"] == "1"

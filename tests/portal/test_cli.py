@@ -22,12 +22,12 @@ def test_demo_then_stats(env: dict[str, str]) -> None:
     result = runner.invoke(main, ["demo", "--no-analyse"], env=env)
     assert result.exit_code == 0, result.output
     assert "admin" in result.output and "пароль" in result.output
-    filed = re.findall(r"^\s+(\d{2}-\d{6}-\d)\s+([2-9A-Z]{8})$", result.output, re.MULTILINE)
+    filed = re.findall(r"^\s+(\d{2}-\d{4}-\d{4}-\d)\s+([2-9A-Z]{8})$", result.output, re.MULTILINE)
     assert len(filed) == len(demo_complaints())
 
     again = runner.invoke(main, ["demo", "--no-analyse"], env=env)
     assert again.exit_code == 0 and "ничего нового" in again.output
-    assert not re.findall(r"^\s+\d{2}-\d{6}-\d\s", again.output, re.MULTILINE)
+    assert not re.findall(r"^\s+\d{2}-\d{4}-\d{4}-\d\s", again.output, re.MULTILINE)
 
     result = runner.invoke(main, ["stats", "--json"], env=env)
     assert result.exit_code == 0, result.output

@@ -56,3 +56,13 @@ async def test_home_page_is_russian(client: AsyncTestClient) -> None:  # type: i
     response = await client.get("/")
     assert response.status_code == 200
     assert "инспекци" in response.text
+
+
+async def test_api_and_health_answer_without_a_session(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    """Only pages carry a session: an API call or a probe neither stores one nor gets a cookie."""
+    health = await client.get("/health")
+    api = await client.post("/api/v1/complaints", json={})
+    page = await client.get("/login")
+    assert "set-cookie" not in health.headers
+    assert api.status_code == 422 and "set-cookie" not in api.headers
+    assert "session=" in page.headers.get("set-cookie", "")

@@ -21,7 +21,8 @@ from portal.tracking import public_view
 
 router = RouterSpec("status")
 
-NUMBER_RE = re.compile(r"\d{2}\s*-?\s*\d{6}\s*-?\s*\d")
+# 26-4839-2017-5, and the older 26-483920-7; typed with or without dashes and spaces.
+NUMBER_RE = re.compile(r"\d{2}\s*-?\s*(?:\d{4}\s*-?\s*\d{4}|\d{6})\s*-?\s*\d")
 
 
 class StatusForm(StatesGroup):
@@ -34,7 +35,7 @@ async def start_status(message: Message, state: FSMContext) -> None:
     await state.clear()
     await state.set_state(StatusForm.number)
     await message.answer(
-        "Напишите номер обращения (например, 26-123456-7) и код доступа из подтверждения — "
+        "Напишите номер обращения (например, 26-1234-5678-9) и код доступа из подтверждения — "
         "можно в одном сообщении через пробел.",
         reply_markup=inline([CANCEL]),
     )
@@ -45,7 +46,7 @@ async def number(message: Message, state: FSMContext, container: Container) -> N
     text = (message.text or "")[:200]
     found = NUMBER_RE.search(text)
     if found is None:
-        await message.answer("Номер обращения выглядит так: 26-123456-7. Проверьте и напишите ещё раз.")
+        await message.answer("Номер обращения выглядит так: 26-1234-5678-9. Проверьте и напишите ещё раз.")
         return
     code = (text[: found.start()] + text[found.end() :]).strip()
     if not code:
