@@ -15,6 +15,7 @@ the confidence calibration (Platt on the fused score) are chosen on out-of-fold 
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from dataclasses import dataclass
@@ -23,17 +24,18 @@ from typing import Any
 
 import numpy as np
 
-from nlp.features import Features
+from nlp.features import Features, normalise, token_char_ngrams, word_features
 
 MODEL_DIR = Path(__file__).with_name("model")
 NONE = "_none"
 
 
-def decide(fused: np.ndarray, threshold: float, out_of_scope: int) -> list[int]:
+def decide(fused: np.ndarray, threshold: float, out_of_scope: int, oos_margin: float = 0.0) -> list[int]:
     """Categories of one complaint from its fused scores. out_of_scope is exclusive: it wins only when it
-    scores at least as high as every labour category, and then it is the only category."""
+    scores at least as high as every labour category (less ``oos_margin``), and then it is the only
+    category."""
     labour = [j for j in range(len(fused)) if j != out_of_scope]
-    if out_of_scope >= 0 and fused[out_of_scope] >= max(fused[j] for j in labour):
+    if out_of_scope >= 0 and fused[out_of_scope] + oos_margin >= max(fused[j] for j in labour):
         return [out_of_scope]
     chosen = [j for j in labour if fused[j] >= threshold]
     return chosen or [max(labour, key=lambda j: fused[j])]
@@ -64,6 +66,19 @@ def _weigh(ids: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx, ((1.0 + np.log(counts)) * idf[idx]).astype(np.float32)
 
 
+@dataclass
+class Encoded:
+    """One complaint through both heads: ``sent_proba`` (sentences × sentence classes), each sentence's TF-IDF
+    row as (indices, values) for the evidence, and the complaint head's calibrated probabilities."""
+
+    sent_proba: np.ndarray
+    rows: list[tuple[np.ndarray, np.ndarray]]
+    doc_proba: np.ndarray
+
+
+CHAR_CACHE_LIMIT = 200_000  # tokens whose char n-gram ids are remembered (a few tens of MB at most)
+
+
 class Model:
     """Loaded classifier; thread-safe for reading."""
 
@@ -85,11 +100,14 @@ class Model:
         self.platt_b = arrays["platt_b"].astype(np.float32)
         self.fuse_weight = float(meta["fuse_weight"])
         self.threshold = float(meta["threshold"])
+        self.oos_margin = float(meta.get("oos_margin", 0.0))
         self.confidence_a = float(meta["confidence_a"])
         self.confidence_b = float(meta["confidence_b"])
         self.sent_coef = arrays["sent_coef"].astype(np.float32)
         self.sent_intercept = arrays["sent_intercept"].astype(np.float32)
         self.review_threshold = float(meta.get("review_threshold", 0.5))
+        self.n_features = len(self.idf)
+        self._char_cache: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> Model:
@@ -104,6 +122,60 @@ class Model:
     def ids(self, feats: Features) -> tuple[np.ndarray, np.ndarray]:
         """(word ids, char ids) of a sentence's features; a complaint's ids are its sentences' together."""
         return self.word.ids(feats[0]), self.char.ids(feats[1])
+
+    def sentence_ids(self, text: str) -> list[int]:
+        """Column numbers (with repeats) of a sentence's known features: lemma n-grams, then char n-grams.
+        The same multiset as ``ids(text_features(text))``; the char n-gram ids of a token are cached, as
+        complaints repeat the same words."""
+        get = self.word.vocab.get
+        result = [i for i in map(get, word_features(text)) if i is not None]
+        cache = self._char_cache
+        for token in normalise(text).split():
+            known = cache.get(token)
+            if known is None:
+                get_char, offset = self.char.vocab.get, self.char.offset
+                known = tuple(i + offset for i in map(get_char, token_char_ngrams(token)) if i is not None)
+                if len(cache) < CHAR_CACHE_LIMIT:
+                    cache[token] = known
+            result.extend(known)
+        return result
+
+    def _rows(self, ids: np.ndarray, owner: np.ndarray, n_rows: int) -> tuple[np.ndarray, ...]:
+        """TF-IDF rows of several feature-id lists at once: (row, column, value) sorted by row and column,
+        sublinear tf × idf, the word and char blocks of each row L2-normalised separately."""
+        keys, counts = np.unique(owner * self.n_features + ids, return_counts=True)
+        row = keys // self.n_features
+        col = keys - row * self.n_features
+        val = ((1.0 + np.log(counts)) * self.idf[col]).astype(np.float32)
+        group = row * 2 + (col >= self.n_word)
+        norms = np.sqrt(np.bincount(group, weights=val.astype(np.float64) ** 2, minlength=2 * n_rows))
+        val = (val / np.where(norms > 0, norms, 1.0)[group]).astype(np.float32)
+        return row, col, val
+
+    def encode(self, sentences: list[str]) -> Encoded:
+        """Both heads over a complaint's sentences in a few vectorised steps."""
+        per_sentence = [self.sentence_ids(text) for text in sentences]
+        lengths = [len(ids) for ids in per_sentence]
+        ids = np.fromiter(itertools.chain.from_iterable(per_sentence), dtype=np.int64, count=sum(lengths))
+        n = len(sentences)
+        n_classes = len(self.sent_classes)
+
+        row, col, val = self._rows(ids, np.repeat(np.arange(n, dtype=np.int64), lengths), n)
+        bounds = np.searchsorted(row, np.arange(n + 1))
+        scores = np.tile(self.sent_intercept, (n, 1))
+        filled = bounds[:-1] < bounds[1:]
+        if filled.any():
+            contrib = self.sent_coef[:, col] * val
+            scores[filled] += np.add.reduceat(contrib, bounds[:-1][filled], axis=1).T
+        scores -= scores.max(axis=1, keepdims=True)
+        proba = np.exp(scores)
+        proba /= proba.sum(axis=1, keepdims=True)
+        rows = [(col[bounds[k] : bounds[k + 1]], val[bounds[k] : bounds[k + 1]]) for k in range(n)]
+
+        _, doc_col, doc_val = self._rows(ids, np.zeros(len(ids), dtype=np.int64), 1)
+        doc_scores = self.doc_coef[:, doc_col] @ doc_val + self.doc_intercept
+        doc = 1.0 / (1.0 + np.exp(-np.clip(self.platt_a * doc_scores + self.platt_b, -30.0, 30.0)))
+        return Encoded(proba.reshape(n, n_classes), rows, doc)
 
     def vector(self, ids: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF row as (indices, values); word and char blocks are L2-normalised separately."""

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from nlp import morph
+from nlp.fastre import LowerPattern, fold_case
 
 # ---------------------------------------------------------------------------------------------- validators
 
@@ -194,16 +195,14 @@ _MONEY_BEFORE = (
     r"недоплатил\w*|должн[ыа]?|задолженность|долг|премия|премию|аванс|получаю|получаем|обещали|"
     r"собирает|снимают|сняли|удерживают|удержали)"
 )
-_BARE_MONEY_RES = [
-    re.compile(
+_BARE_MONEY_RES = [  # matched on fold_case(text)
+    LowerPattern(
         rf"{_MONEY_BEFORE}\s+(?:по\s+|до\s+|только\s+|всего\s+|около\s+)?(?P<num>{_BARE_NUMBER})(?![\d\w])"
-        r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|ставк|шт|кг|минут))",
-        re.IGNORECASE,
+        r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|ставк|шт|кг|минут))"
     ),
-    re.compile(
+    LowerPattern(
         rf"(?<![\d\w.,])(?P<num>{_BARE_NUMBER})\s+(?:в\s+(?:месяц|день|сутки|час|смену)|за\s+(?:смену|сутки|"
-        r"день|час|месяц|рейс|недостачу|выход|опоздание|вахту))",
-        re.IGNORECASE,
+        r"день|час|месяц|рейс|недостачу|выход|опоздание|вахту))"
     ),
 ]
 
@@ -249,8 +248,9 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             factor = following[2] / full if full else 1.0
             spans.append((match.start("a"), match.end("a"), round(number * factor, 2)))
     taken = [(s, e) for s, e, _ in spans]
+    folded = fold_case(text)
     for pattern in _BARE_MONEY_RES:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(folded):
             start, end = match.start("num"), match.end("num")
             if any(s <= start < e or start <= s < end for s, e in taken):
                 continue
@@ -279,65 +279,144 @@ _WORKER_NOUN = (
     r"медсест\w*|строител\w*|оператор\w*|специалист\w*|менеджер\w*|швей|вахтовик\w*|женщин|мужчин|девуш\w*|"
     r"санитар\w*|сотрудниц\w*|работниц\w*|преподавател\w*|механизатор\w*|тракторист\w*|шахт[её]р\w*|"
     r"доярок|уборщиц\w*|повар\w*|рабоч(?:им|ими)|механик\w*|лаборант\w*|электромонт[её]р\w*|путейц\w*|"
-    r"медработник\w*|человека)"
+    r"медработник\w*|мойщик\w*|кладовщ\w*|сварщик\w*|слесар\w*|маляр\w*|штукатур\w*|официант\w*|уборщик\w*|"
+    r"воспитател\w*|фасовщ\w*|упаковщ\w*|доярк\w*|дворник\w*|сборщик\w*|комплектовщ\w*|фельдшер\w*|"
+    r"человека)"
 )
 _APPROX = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|всего|уже|целых|человек)?\s*"
-_WORKERS_RES = [
-    re.compile(
-        rf"\bнас\b,?(?:\s+\w+){{0,3}}?\s+{_APPROX}(?P<n>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}",
-        re.IGNORECASE,
+_WORKERS_RES = [  # matched on fold_case(text)
+    LowerPattern(
+        rf"\bнас\b,?(?:\s+\w+){{0,3}}?\s+{_APPROX}(?P<n>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}"
     ),
-    re.compile(
+    LowerPattern(
         rf"\b(?:коллектив|бригад|смен|отдел|цех|штат)\w*\s+(?:\w+\s+){{0,2}}?{_APPROX}(?P<n>\d{{1,5}})\s*"
-        rf"{_WORKER_NOUN}",
-        re.IGNORECASE,
+        rf"{_WORKER_NOUN}"
     ),
-    re.compile(
+    LowerPattern(
         rf"(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}(?:\s+\w+){{0,3}}\s+(?:не\s+получа|не\s+плат|не\s+выплач|"
-        rf"задерж|без\s+зарплат|пострадал|уволил|уволен|сократ|работа\w*\s+без|отравил|трудоустро)",
-        re.IGNORECASE,
+        rf"задерж|без\s+зарплат|пострадал|уволил|уволен|сократ|работа\w*\s+без|отравил|трудоустро)"
     ),
-    re.compile(
+    LowerPattern(
         rf"(?:не\s+получа\w*|не\s+плат\w*|не\s+выплач\w*|не\s+выплатил\w*|не\s+заплатил\w*|пострадал\w*|уволил\w*|уволен\w*|сократил\w*|"
-        rf"отравил\w*)\s+(?:\w+\s+){{0,2}}?{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}",
-        re.IGNORECASE,
+        rf"отравил\w*)\s+(?:\w+\s+){{0,2}}?{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"
     ),
-    re.compile(rf"(?:всем|всех|у)\s+{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}", re.IGNORECASE),
-    re.compile(
+    LowerPattern(rf"(?:всем|всех|у)\s+{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
+    LowerPattern(
         rf"(?:задолженност\w*|долг\w*|не\s+платят|не\s+выплачива\w*)\s+(?:\w+\s+){{0,3}}?(?:перед\s+)?"
-        rf"{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}",
-        re.IGNORECASE,
+        rf"{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"
     ),
 ]
 
 
-_WORKERS_FALLBACK_RES = [
-    re.compile(r"(?<!\bпо )(?<![\d\w])(?P<n>\d{1,5})\s*(?:человек|чел\b)", re.IGNORECASE),
-    re.compile(
-        rf"(?<!\bпо )(?<![\d\w])(?P<n>\d{{1,5}})\s+(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}", re.IGNORECASE
+_WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
+    LowerPattern(r"(?<!\bпо )(?<![\d\w])(?P<n>\d{1,5})\s*(?:человек|чел\b)"),
+    LowerPattern(
+        rf"(?<!\bпо )(?<![\d\w])(?P<n>\d{{1,5}})\s+(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}"
     ),
-    re.compile(r"\bчеловек\s+(?P<n>\d{1,5})(?![\d\w])", re.IGNORECASE),  # «нас человек 200»
-    re.compile(r"\(\s*их\s+(?P<n>\d{1,5})\s*\)", re.IGNORECASE),  # «сезонным рабочим (их 40)»
-    re.compile(r"\bнас\s*[,—-]?\s*(?:около\s+|примерно\s+)?(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$)", re.IGNORECASE),
-    re.compile(rf"\bещ[её]\s+(?P<n>\d{{1,5}})\s+{_WORKER_NOUN}", re.IGNORECASE),
-    re.compile(
-        rf"{_WORKER_NOUN}\s+(?:больше|более|свыше|около|примерно)\s+(?P<n>\d{{1,5}})(?![\d\w])", re.IGNORECASE
+    LowerPattern(r"\bчеловек\s+(?P<n>\d{1,5})(?![\d\w])"),  # «нас человек 200»
+    LowerPattern(r"\(\s*их\s+(?P<n>\d{1,5})\s*\)"),  # «сезонным рабочим (их 40)»
+    LowerPattern(r"\bнас\s*[,—-]?\s*(?:около\s+|примерно\s+)?(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$)"),
+    LowerPattern(rf"\bещ[её]\s+(?P<n>\d{{1,5}})\s+{_WORKER_NOUN}"),
+    LowerPattern(
+        rf"{_WORKER_NOUN}\s+(?:больше|более|свыше|около|примерно)\s+(?P<n>\d{{1,5}})(?![\d\w])"
     ),
-    re.compile(
-        rf"(?:от\s+(?:лица|имени)|коллектив\w*\s*[-—]?)\s+(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}", re.IGNORECASE
+    LowerPattern(
+        rf"(?:от\s+(?:лица|имени)|коллектив\w*\s*[-—]?)\s+(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"
     ),
 ]
 
 
-def extract_workers(text: str) -> int | None:
-    """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
-    specific patterns find, else the largest «N человек» / «водителей больше 30» in the text."""
+_ANY_DIGIT_RE = re.compile(r"\d")
+
+# cardinal numerals in words (any case form, «ё» or «е»), for «сорок водителей», «человек семьдесят»,
+# «двадцати работникам», «трое рабочих»; «сотня» and «полсотни» count as 100 and 50
+_NUMERAL_FORMS: dict[int, str] = {
+    2: r"два|две|двух|двум|двумя|двое|двоих|двоим|двоими",
+    3: r"три|тр[её]х|тр[её]м|тремя|трое|троих|троим|троими",
+    4: r"четыре|четыр[её]х|четыр[её]м|четырьмя|четверо|четверых|четверым",
+    5: r"пять|пяти|пятью|пятеро|пятерых|пятерым",
+    6: r"шесть|шести|шестью|шестеро|шестерых|шестерым",
+    7: r"семь|семи|семеро|семерых|семерым",
+    8: r"восемь|восьми|восемью|восьмью|восьмеро|восьмерых",
+    9: r"девять|девяти|девятью|девятеро|девятерых",
+    10: r"десять|десяти|десятью|десятеро|десятерых",
+    11: r"одиннадцат(?:ь|и|ью)",
+    12: r"двенадцат(?:ь|и|ью)",
+    13: r"тринадцат(?:ь|и|ью)",
+    14: r"четырнадцат(?:ь|и|ью)",
+    15: r"пятнадцат(?:ь|и|ью)",
+    16: r"шестнадцат(?:ь|и|ью)",
+    17: r"семнадцат(?:ь|и|ью)",
+    18: r"восемнадцат(?:ь|и|ью)",
+    19: r"девятнадцат(?:ь|и|ью)",
+    20: r"двадцат(?:ь|и|ью)",
+    30: r"тридцат(?:ь|и|ью)",
+    40: r"сорок|сорока",
+    50: r"пятьдесят|пятидесяти|пятьюдесятью|полсотни|полусотни|полсотню",
+    60: r"шестьдесят|шестидесяти|шестьюдесятью",
+    70: r"семьдесят|семидесяти|семьюдесятью",
+    80: r"восемьдесят|восьмидесяти|восемьюдесятью",
+    90: r"девяносто|девяноста",
+    100: r"сто|ста|сотня|сотни|сотню|сотней",
+    200: r"двести|двухсот|двумстам|двумястами",
+    300: r"триста|тр[её]хсот|тр[её]мстам|тремястами",
+    400: r"четыреста|четыр[её]хсот|четыр[её]мстам|четырьмястами",
+    500: r"пятьсот|пятисот|пятистам|пятьюстами",
+    600: r"шестьсот|шестисот|шестистам",
+    700: r"семьсот|семисот|семистам",
+    800: r"восемьсот|восьмисот|восьмистам",
+    900: r"девятьсот|девятисот|девятистам",
+}
+_NUMERAL_VALUE = {
+    form: value for value, forms in _NUMERAL_FORMS.items() for form in forms.split("|") if "(" not in form
+}
+_NUMERAL_WORD = "|".join(f"(?:{forms})" for _, forms in sorted(_NUMERAL_FORMS.items(), reverse=True))
+_NUMERAL_RUN_RE = re.compile(rf"(?<![\w-])(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*(?![\w-])")
+_NUMERAL_ONE_RE = re.compile(rf"(?:{_NUMERAL_WORD})")
+
+
+def _numeral_value(word: str) -> int:
+    word = word.replace("ё", "е")
+    if word in _NUMERAL_VALUE:
+        return _NUMERAL_VALUE[word]
+    return next(v for v, forms in _NUMERAL_FORMS.items() if re.fullmatch(forms, word))
+
+
+def numerals_to_digits(text: str) -> str:
+    """Lower-case text with cardinal numerals in words written as digits («сто двадцать пять» → «125»); a run
+    of numeral words is summed when its parts fall in size (hundreds, tens, units), else each is written."""
+
+    def replace(match: re.Match[str]) -> str:
+        values = [_numeral_value(w) for w in match.group().split()]
+        if all(a > b and len(str(a)) > len(str(b)) for a, b in zip(values, values[1:], strict=False)):
+            return str(sum(values))
+        return " ".join(str(v) for v in values)
+
+    return _NUMERAL_RUN_RE.sub(replace, text)
+
+
+_ROUGHLY_RE = re.compile(r"(\d)\s+с\s+(?:лишним|небольшим|хвостиком|копейками)\b")  # «30 с лишним человек»
+
+
+def _largest_workers(folded: str) -> int | None:
+    folded = _ROUGHLY_RE.sub(r"\1", folded)
     for patterns in (_WORKERS_RES, _WORKERS_FALLBACK_RES):
-        found = [int(m.group("n")) for p in patterns for m in p.finditer(text)]
+        found = [int(m.group("n")) for p in patterns for m in p.finditer(folded)]
         found = [n for n in found if 1 < n < 100_000]
         if found:
             return max(found)
     return None
+
+
+def extract_workers(text: str) -> int | None:
+    """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
+    specific patterns find, else the largest «N человек» / «водителей больше 30» in the text; numbers in
+    words («сорок водителей», «нас человек двадцать») count only when no number in digits does."""
+    folded = fold_case(text)
+    found = _largest_workers(folded) if _ANY_DIGIT_RE.search(text) else None
+    if found is None and _NUMERAL_ONE_RE.search(folded):
+        found = _largest_workers(numerals_to_digits(folded))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------- organisations

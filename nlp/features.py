@@ -15,8 +15,11 @@ STOP = frozenset(
 CHAR_NGRAMS = (3, 4, 5)
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 def normalise(text: str) -> str:
-    return re.sub(r"\d", "0", text.lower().replace("ё", "е"))
+    return _DIGIT_RE.sub("0", text.lower().replace("ё", "е"))
 
 
 def lemma_tokens(text: str) -> list[str]:
@@ -46,18 +49,27 @@ def word_features(text: str) -> list[str]:
     return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
+_NON_WORD_RE = re.compile(r"[^\w-]")
+
+
+def token_char_ngrams(token: str) -> list[str]:
+    """Character n-grams of one whitespace-separated token of ``normalise(text)``."""
+    word = _NON_WORD_RE.sub("", token)
+    if not word:
+        return []
+    padded = f" {word} "
+    result: list[str] = []
+    for n in CHAR_NGRAMS:
+        if len(padded) >= n:
+            result.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return result
+
+
 def char_features(text: str) -> list[str]:
     """Character n-grams inside word boundaries (like scikit-learn's ``char_wb``)."""
     result: list[str] = []
-    for word in normalise(text).split():
-        word = re.sub(r"[^\w-]", "", word)
-        if not word:
-            continue
-        padded = f" {word} "
-        for n in CHAR_NGRAMS:
-            if len(padded) < n:
-                continue
-            result.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    for token in normalise(text).split():
+        result.extend(token_char_ngrams(token))
     return result
 
 

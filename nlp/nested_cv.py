@@ -1,11 +1,14 @@
-"""Nested cross-validation of the operating point (fusion weight, threshold) on ``train.jsonl`` only.
+"""Nested cross-validation of the operating point (fusion weight, threshold, out_of_scope margin) on
+``train.jsonl`` only.
 
-``python -m nlp.nested_cv`` (≈ 5 trainings, 6–8 min on 2 cores): for each of 5 outer folds the classifier is
-trained on the other folds exactly as ``trudnadzor nlp train`` does, and macro-F1 of that final model is
-measured on the held-out fold for every (weight, threshold) of the grid. The out-of-fold grid inside
-``fit`` scores the fold models, which are trained on less data and are less confident than the final model;
-this measures the final model itself. ``PARAMS["fuse_weights"]`` / ``PARAMS["thresholds"]`` in
-``nlp/train.py`` hold the best setting of the mean held-out grid. dev.jsonl is never read.
+``python -m nlp.nested_cv [TRAIN_FILE] [param=value ...]`` (5 trainings, a few minutes on 2 cores): for each
+of 5 outer folds the classifier is trained on the other folds exactly as ``trudnadzor nlp train`` does, and
+macro-F1 of that final model is measured on the held-out fold for every (weight, threshold, margin) of the
+grid, with the out_of_scope errors (out_of_scope complaints given a labour category, labour complaints
+given only out_of_scope) summed over the folds. The out-of-fold grid inside ``fit`` scores the fold models,
+which are trained on less data and are less confident than the final model; this measures the final model
+itself. ``PARAMS`` in ``nlp/train.py`` hold the chosen setting; ``param=value`` compares training parameters
+(``doc_C=5``). dev.jsonl is never read.
 """
 
 from __future__ import annotations
@@ -19,57 +22,95 @@ import numpy as np
 from nlp.classify import Model, decide
 from nlp.clean import clean
 from nlp.dataset import TRAIN_PATH, load
-from nlp.features import text_features
 from nlp.split import sentences
 from nlp.train import _macro, fit, taxonomy_codes
+from nlp.translit import analysis_text
 
 WEIGHTS = [0.3, 0.4, 0.5, 0.6]
 THRESHOLDS = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
+MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2]  # out_of_scope wins when its score + margin reaches the best labour
 OUTER_SEED = 7
 
 
 def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray]:
     """(doc head probabilities, max sentence probabilities) of a complaint, as the pipeline computes them."""
-    cleaned = clean(text)
+    cleaned = clean(analysis_text(text)[0])
     sents = sentences(cleaned.body_text) or sentences(cleaned.facts_text)
-    ids = [model.ids(text_features(s.text)) for s in sents]
-    empty = np.zeros(0, dtype=np.int64)
-    sent_max = np.zeros(n_cat)
-    for sentence_ids in ids:
-        sent_max = np.maximum(sent_max, model.sent_proba(sentence_ids)[0][:n_cat])
-    doc = model.doc_proba(
-        (np.concatenate([w for w, _ in ids] or [empty]), np.concatenate([c for _, c in ids] or [empty]))
-    )
-    return doc, sent_max
+    encoded = model.encode([s.text for s in sents])
+    sent_max = encoded.sent_proba[:, :n_cat].max(axis=0) if len(sents) else np.zeros(n_cat)
+    return encoded.doc_proba, sent_max
 
 
-def nested_grid(path: Path = TRAIN_PATH, folds: int = 5) -> dict[str, Any]:
+def nested_scores(
+    path: Path = TRAIN_PATH, folds: int = 5, params: dict[str, Any] | None = None
+) -> list[dict[str, np.ndarray]]:
+    """Per outer fold: the held-out complaints' doc and sentence scores from the model trained on the rest,
+    and their gold category matrix."""
     from sklearn.model_selection import KFold
 
     records = load(path)
     categories = taxonomy_codes()
-    oos = categories.index("out_of_scope")
-    per_fold: list[dict[str, float]] = []
+    result = []
     for train_idx, test_idx in KFold(folds, shuffle=True, random_state=OUTER_SEED).split(records):
-        arrays, meta, _ = fit([records[i] for i in train_idx], categories)
+        arrays, meta, _ = fit([records[i] for i in train_idx], categories, params)
         model = Model(arrays, meta)
         pairs = [_scores(model, records[i]["text"], len(categories)) for i in test_idx]
-        doc = np.array([d for d, _ in pairs])
-        sent = np.array([s for _, s in pairs])
-        Y = np.array([[1 if c in records[i]["categories"] else 0 for c in categories] for i in test_idx])
+        result.append(
+            {
+                "doc": np.array([d for d, _ in pairs]),
+                "sent": np.array([s for _, s in pairs]),
+                "Y": np.array([[int(c in records[i]["categories"]) for c in categories] for i in test_idx]),
+            }
+        )
+    return result
+
+
+def grid(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str, Any]:
+    """Mean held-out macro-F1 for every (weight, threshold, out_of_scope margin), and the out_of_scope
+    errors summed over the folds: out_of_scope complaints given a labour category, labour complaints given
+    only out_of_scope."""
+    per_fold: list[dict[str, float]] = []
+    errors: dict[str, list[int]] = {}
+    for fold in scores:
+        Y = fold["Y"]
         row = {}
         for weight in WEIGHTS:
-            fused = weight * doc + (1 - weight) * sent
+            fused = weight * fold["doc"] + (1 - weight) * fold["sent"]
             for threshold in THRESHOLDS:
-                pred = np.zeros(Y.shape, dtype=bool)
-                for r in range(len(test_idx)):
-                    pred[r, decide(fused[r], threshold, oos)] = True
-                row[f"{weight}/{threshold}"] = _macro(Y, pred)
+                for margin in MARGINS:
+                    key = f"{weight}/{threshold}/{margin}"
+                    pred = np.zeros(Y.shape, dtype=bool)
+                    for r in range(len(Y)):
+                        pred[r, decide(fused[r], threshold, oos, margin)] = True
+                    row[key] = _macro(Y, pred)
+                    gold_oos = Y[:, oos] == 1
+                    labour_pred = pred.sum(axis=1) > pred[:, oos]
+                    counts = errors.setdefault(key, [0, 0])
+                    counts[0] += int(np.sum(gold_oos & labour_pred))
+                    counts[1] += int(np.sum(~gold_oos & ~labour_pred))
         per_fold.append(row)
     mean = {key: round(float(np.mean([row[key] for row in per_fold])), 4) for key in per_fold[0]}
     best = max(mean, key=lambda key: mean[key])
-    return {"records": len(records), "mean_held_out_macro_f1": mean, "best": best}
+    return {
+        "mean_held_out_macro_f1": mean,
+        "oos_as_labour/labour_as_oos": {key: tuple(value) for key, value in errors.items()},
+        "best": best,
+    }
+
+
+def nested_grid(
+    path: Path = TRAIN_PATH, folds: int = 5, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    oos = taxonomy_codes().index("out_of_scope")
+    scores = nested_scores(path, folds, params)
+    return {"records": len(load(path)), "params": params or {}, **grid(scores, oos)}
 
 
 if __name__ == "__main__":
-    print(json.dumps(nested_grid(), ensure_ascii=False, indent=1))
+    # python -m nlp.nested_cv [TRAIN_FILE] [name=json-value ...]  (doc_C=5: compare training parameters)
+    import sys
+
+    args = sys.argv[1:]
+    data = Path(args.pop(0)) if args and "=" not in args[0] else TRAIN_PATH
+    overrides = {key: json.loads(value) for key, value in (arg.split("=", 1) for arg in args)}
+    print(json.dumps(nested_grid(data, params=overrides or None), ensure_ascii=False))

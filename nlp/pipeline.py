@@ -11,15 +11,16 @@ from typing import Literal, overload
 import numpy as np
 
 from nlp import facts as F
-from nlp import regions, urgency
+from nlp import regions, translit, urgency
+from nlp.blas import single_threaded
 from nlp.classify import NONE, Model, decide, model
 from nlp.clean import Cleaned, clean
-from nlp.features import text_features
 from nlp.split import Sentence, sentences
 from nlp.types import Analysis, Facts, InvalidText, Problem
 
 MAX_CHARS = 20_000
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_PLAIN_RE = re.compile(r"[\w \n.,!?;:()«»\"'\-/%№]+")
 _CAPITALISED_RE = re.compile(r"(?<=[\w,;:)»\"] )[А-ЯЁ][а-яё]{2,}")
 _SKIP_NER_WORDS = frozenset(
     {
@@ -56,9 +57,10 @@ def check_text(text: object) -> str:
     if not text.strip():
         raise InvalidText("Текст обращения пуст.")
     sample = text[:5000]
+    unusual = _PLAIN_RE.sub("", sample)  # letters, digits and common punctuation are never bad
     bad = sum(
         1
-        for ch in sample
+        for ch in unusual
         if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\r\t")
     )
     if bad > 0.05 * len(sample):
@@ -77,6 +79,8 @@ class _State:
     sents: list[Sentence]
     facts: Facts
     ner_sentences: list[str] = field(default_factory=list)
+    source: str | None = None  # the (truncated) original when ``text`` was read from transliteration
+    index: list[int] | None = None  # ``text`` offset → ``source`` offset
 
 
 class Analyzer:
@@ -131,16 +135,17 @@ class Analyzer:
     ) -> list[Analysis] | list[Analysis | InvalidText]:
         """Analyse a batch (natasha NER runs once over all texts); ``errors="return"`` puts an InvalidText in
         place of a bad text instead of raising."""
-        states: list[_State | InvalidText] = []
-        for text in texts:
-            try:
-                states.append(self._prepare(text))
-            except InvalidText as error:
-                if errors == "raise":
-                    raise
-                states.append(error)
-        self._run_ner([s for s in states if isinstance(s, _State)])
-        return [s if isinstance(s, InvalidText) else self._finish(s) for s in states]
+        with single_threaded():  # small matrices: BLAS threads only wait for a core (see nlp.blas)
+            states: list[_State | InvalidText] = []
+            for text in texts:
+                try:
+                    states.append(self._prepare(text))
+                except InvalidText as error:
+                    if errors == "raise":
+                        raise
+                    states.append(error)
+            self._run_ner([s for s in states if isinstance(s, _State)])
+            return [s if isinstance(s, InvalidText) else self._finish(s) for s in states]
 
     # ------------------------------------------------------------------------------------------ stages
 
@@ -148,6 +153,8 @@ class Analyzer:
         original = check_text(raw)
         truncated = len(original) > self.max_chars
         text = original[: self.max_chars] if truncated else original
+        latin = text
+        text, index = translit.analysis_text(text)  # «zarplatu ne platyat» is read in Cyrillic
         cleaned = clean(text)
         sents = sentences(cleaned.body_text) or sentences(cleaned.facts_text)
         source = cleaned.facts_text
@@ -173,7 +180,9 @@ class Analyzer:
         facts.persons = F._unique([name for s, _, name in person_spans if s not in place_starts])
         facts.locations = F._unique([p.text for p in places])
         facts.region = regions.resolve(places, source) or regions.region_from_inn(facts.inns)
-        state = _State(original, text, truncated, cleaned, sents, facts)
+        state = _State(
+            original, text, truncated, cleaned, sents, facts, source=latin if index else None, index=index
+        )
         if self.use_ner and not facts.organizations:
             covered = [(s, e) for s, e, _ in org_spans + person_spans] + [(p.start, p.end) for p in places]
             for sent in sents:
@@ -212,26 +221,15 @@ class Analyzer:
     def _finish(self, state: _State) -> Analysis:
         clf = self.classifier
         sents = state.sents
-        probs: list[np.ndarray] = []
-        feats: list[tuple[np.ndarray, np.ndarray]] = []
-        ids = [clf.ids(text_features(sent.text)) for sent in sents]
-        for sentence_ids in ids:
-            p, f = clf.sent_proba(sentence_ids)
-            probs.append(p)
-            feats.append(f)
+        encoded = clf.encode([sent.text for sent in sents])
         n_cat = len(clf.categories)
-        P = np.vstack(probs) if probs else np.zeros((0, len(clf.sent_classes)))
+        P = encoded.sent_proba
         sent_max = P[:, :n_cat].max(axis=0) if len(P) else np.zeros(n_cat)
-        empty = np.zeros(0, dtype=np.int64)
-        doc_ids = (
-            np.concatenate([w for w, _ in ids] or [empty]),
-            np.concatenate([c for _, c in ids] or [empty]),
-        )
-        fused = clf.fuse_weight * clf.doc_proba(doc_ids) + (1 - clf.fuse_weight) * sent_max
+        fused = clf.fuse_weight * encoded.doc_proba + (1 - clf.fuse_weight) * sent_max
         oos = clf.categories.index("out_of_scope") if "out_of_scope" in clf.categories else -1
-        chosen = decide(fused, clf.threshold, oos)
+        chosen = decide(fused, clf.threshold, oos, clf.oos_margin)
         confidence = clf.confidence(fused)
-        problems = self._problems(state, chosen, confidence, P, feats)
+        problems = self._problems(state, chosen, confidence, P, encoded.rows)
         categories = [p.category for p in problems]
         scores = {category: float(fused[j]) for j, category in enumerate(clf.categories)}
         urgent, reason = urgency.assess(
@@ -250,7 +248,7 @@ class Analyzer:
         feats: list[tuple[np.ndarray, np.ndarray]],
     ) -> list[Problem]:
         clf = self.classifier
-        text = state.text
+        text = state.source if state.source is not None else state.text
         sents = state.sents
         if not sents:
             return []
@@ -272,6 +270,8 @@ class Analyzer:
                 continue
             first, last = max(runs, key=lambda run: float(P[run[0] : run[1] + 1, row].sum()))
             start, end = sents[first].start, sents[last].end
+            if state.index is not None:  # transliterated: offsets into the original
+                start, end = state.index[start], state.index[end - 1] + 1
             idx = np.concatenate([feats[k][0] for k in range(first, last + 1)])
             val = np.concatenate([feats[k][1] for k in range(first, last + 1)])
             category = clf.categories[j]

@@ -216,10 +216,12 @@ class Gazetteer:
         """Every place mention in the text, left to right, longest match first."""
         toks = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
         folded = [_fold(t[0]) for t in toks]
-        # an n-gram must be contiguous apart from spaces and dots («Н. Новгород», «Самарская обл.»)
-        joined = [
-            _GAP_RE.fullmatch(text, toks[k][2], toks[k + 1][1]) is not None for k in range(len(toks) - 1)
-        ]
+        first_words = self.first_words
+
+        def joined(k: int) -> bool:
+            """Tokens k and k + 1 are separated only by spaces and dots («Н. Новгород», «Самарская обл.»)."""
+            return _GAP_RE.fullmatch(text, toks[k][2], toks[k + 1][1]) is not None
+
         places: list[Place] = []
         i = 0
         while i < len(toks):
@@ -229,10 +231,12 @@ class Gazetteer:
                 i += 1
                 continue
             matched = 0
-            longest = 1
-            while longest < MAX_NGRAM and i + longest < len(toks) and joined[i + longest - 1]:
-                longest += 1
-            for n in range(longest if folded[i] in self.first_words else 0, 0, -1):
+            longest = 0
+            if folded[i] in first_words:  # an n-gram must be contiguous apart from spaces and dots
+                longest = 1
+                while longest < MAX_NGRAM and i + longest < len(toks) and joined(i + longest - 1):
+                    longest += 1
+            for n in range(longest, 0, -1):
                 key = " ".join(folded[i : i + n])
                 entries = self.forms.get(key)
                 if not entries:

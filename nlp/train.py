@@ -18,6 +18,7 @@ from nlp.clean import clean
 from nlp.dataset import MODEL_DIR, TRAIN_PATH, file_hash, load
 from nlp.features import Features, join_features, text_features
 from nlp.split import sentences
+from nlp.translit import analysis_text, to_cyrillic
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +38,15 @@ PARAMS: dict[str, Any] = {
     # lists here (or as `params`) to search a grid out-of-fold instead.
     "fuse_weights": [0.4],
     "thresholds": [0.35],
+    "oos_margins": [0.0],  # out_of_scope wins when its score + margin reaches the best labour score
     "se_rule": 1.0,  # settings within this many standard errors of the best out-of-fold macro-F1 tie
 }
 
 
 def doc_features(record: dict[str, Any]) -> Features:
     """Features of a complaint exactly as the pipeline computes them: over the sentences of the body."""
-    return join_features([text_features(s.text) for s in sentences(clean(record["text"]).body_text)])
+    text, _ = analysis_text(record["text"])
+    return join_features([text_features(s.text) for s in sentences(clean(text).body_text)])
 
 
 def _identity(features: list[str]) -> list[str]:
@@ -53,24 +56,27 @@ def _identity(features: list[str]) -> list[str]:
 def labelled_sentences(record: dict[str, Any]) -> list[tuple[str, str]]:
     """Sentences of a complaint labelled by the gold problem quote they overlap most (else ``_none``),
     plus the quotes themselves."""
-    text = record["text"]
+    original = record["text"]
+    text, index = analysis_text(original)  # a transliterated complaint is read in Cyrillic
     body = clean(text).body_text
     quotes = []
     for problem in record.get("problems", []):
-        start = text.find(problem["quote"])
+        start = original.find(problem["quote"])
         if start >= 0:
             quotes.append((start, start + len(problem["quote"]), problem["category"]))
     result = []
     for sent in sentences(body):
+        # overlaps are measured in the original's offsets
+        s_start, s_end = (index[sent.start], index[sent.end - 1] + 1) if index else (sent.start, sent.end)
         best, best_overlap = NONE, 0
         for start, end, category in quotes:
-            overlap = min(end, sent.end) - max(start, sent.start)
+            overlap = min(end, s_end) - max(start, s_start)
             if overlap > best_overlap:
                 best, best_overlap = category, overlap
-        if best != NONE and best_overlap < 0.3 * (sent.end - sent.start):
+        if best != NONE and best_overlap < 0.3 * (s_end - s_start):
             best = NONE
         result.append((text[sent.start : sent.end], best))
-    result.extend((text[s:e], c) for s, e, c in quotes)
+    result.extend((to_cyrillic(original[s:e])[0] if index else original[s:e], c) for s, e, c in quotes)
     return result
 
 
@@ -212,28 +218,31 @@ def fit(
     # less data, are less confident than the final one, which biases the best threshold downwards. Among
     # the settings within one standard error of the best, the sparsest decision is taken: the highest
     # threshold, then the weight nearest 0.5, then the higher score.
-    candidates: list[tuple[float, float, float, float]] = []
+    candidates: list[tuple[float, float, float, float, float]] = []
     grid: dict[str, float] = {}
     for weight in params["fuse_weights"]:
         fused = weight * oof_doc_p + (1 - weight) * oof_sent
         for threshold in params["thresholds"]:
-            pred = np.zeros(Y.shape, dtype=bool)
-            for i in range(len(records)):
-                pred[i, decide(fused[i], threshold, oos)] = True
-            macro = _macro(Y, pred)
-            per_fold = [_macro(Y[idx], pred[idx]) for idx in fold_tests]
-            std_error = float(np.std(per_fold, ddof=1) / np.sqrt(len(per_fold))) if len(per_fold) > 1 else 0.0
-            grid[f"{weight}/{threshold}"] = round(macro, 4)
-            candidates.append((macro, std_error, weight, threshold))
-    best_macro, best_se, _, _ = max(candidates, key=lambda c: c[0])
-    oof_macro, _, weight, threshold = max(
+            for margin in params["oos_margins"]:
+                pred = np.zeros(Y.shape, dtype=bool)
+                for i in range(len(records)):
+                    pred[i, decide(fused[i], threshold, oos, margin)] = True
+                macro = _macro(Y, pred)
+                per_fold = [_macro(Y[idx], pred[idx]) for idx in fold_tests]
+                std_error = (
+                    float(np.std(per_fold, ddof=1) / np.sqrt(len(per_fold))) if len(per_fold) > 1 else 0.0
+                )
+                grid[f"{weight}/{threshold}/{margin}"] = round(macro, 4)
+                candidates.append((macro, std_error, weight, threshold, margin))
+    best_macro, best_se, _, _, _ = max(candidates, key=lambda c: c[0])
+    oof_macro, _, weight, threshold, margin = max(
         (c for c in candidates if c[0] >= best_macro - params["se_rule"] * best_se - 1e-9),
-        key=lambda c: (c[3], -abs(c[2] - 0.5), c[0]),
+        key=lambda c: (c[3], -abs(c[2] - 0.5), -c[4], c[0]),
     )
     fused = weight * oof_doc_p + (1 - weight) * oof_sent
     pred = np.zeros(Y.shape, dtype=bool)
     for i in range(len(records)):
-        pred[i, decide(fused[i], threshold, oos)] = True
+        pred[i, decide(fused[i], threshold, oos, margin)] = True
     oof_f1 = {c: round(_f1(Y[:, j], pred[:, j]), 4) for j, c in enumerate(categories) if Y[:, j].any()}
     # confidence of a chosen category: one Platt map of the fused score, fitted on the chosen ones
     calib = LogisticRegression(C=1e4, random_state=SEED).fit(fused[pred].reshape(-1, 1), Y[pred])
@@ -259,6 +268,7 @@ def fit(
         "sent_classes": sent_classes,
         "fuse_weight": weight,
         "threshold": threshold,
+        "oos_margin": margin,
         "confidence_a": round(conf_a, 6),
         "confidence_b": round(conf_b, 6),
         "review_threshold": params["review_threshold"],
@@ -278,6 +288,7 @@ def fit(
         "oof_f1": oof_f1,
         "fuse_weight": weight,
         "threshold": threshold,
+        "oos_margin": margin,
         "oof_out_of_scope_as_labour": oos_to_labour,
         "oof_labour_as_out_of_scope": labour_to_oos,
         "oof_grid": grid,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from nlp.fastre import LowerPattern
 
 RULES_PATH = Path(__file__).with_name("rules") / "urgency.yaml"
 ACCIDENT_REASON = "несчастный случай на производстве"
@@ -16,8 +17,8 @@ ACCIDENT_REASON = "несчастный случай на производств
 @dataclass(frozen=True)
 class Rule:
     reason: str
-    patterns: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...]
+    patterns: tuple[LowerPattern, ...]
+    unless: tuple[LowerPattern, ...]
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,17 @@ class Rules:
     rules: tuple[Rule, ...]
     mass_reason: str
     mass_min_workers: int
-    mass_patterns: tuple[re.Pattern[str], ...]
-    arrears: re.Pattern[str]
+    mass_patterns: tuple[LowerPattern, ...]
+    arrears: LowerPattern
     classifier_min_score: float
-    mass_plural_patterns: tuple[re.Pattern[str], ...] = ()
-    workplace: tuple[re.Pattern[str], ...] = ()
+    mass_plural_patterns: tuple[LowerPattern, ...] = ()
+    workplace: tuple[LowerPattern, ...] = ()
+    wage_words: LowerPattern | None = None
 
 
-def _compile(patterns: list[str] | None) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns or [])
+def _compile(patterns: list[str] | None) -> tuple[LowerPattern, ...]:
+    """Patterns are matched on text folded to lower case with «ё» → «е» (see ``nlp.fastre``)."""
+    return tuple(LowerPattern(p) for p in patterns or [])
 
 
 @cache
@@ -45,10 +48,11 @@ def rules(path: Path = RULES_PATH) -> Rules:
         mass["reason"],
         int(mass["min_workers"]),
         _compile(mass.get("patterns")),
-        re.compile(mass["arrears"], re.IGNORECASE),
+        LowerPattern(mass["arrears"]),
         float(data.get("classifier_min_score", 0.25)),
         _compile(mass.get("plural_patterns")),
         _compile(data.get("workplace")),
+        LowerPattern(mass["wage_words"]) if mass.get("wage_words") else None,
     )
 
 
@@ -84,8 +88,8 @@ def assess(
 
     A complaint classified only as out_of_scope (a consumer's food poisoning, a neighbour's accident) is
     urgent only for a death or an accident, or when the sentence that fired speaks of a workplace
-    («на смене», «в цеху», «начальник»): the classifier may have missed a labour complaint, and urgency
-    prefers recall."""
+    («на смене», «в цеху», «начальник»), or for unpaid wages of the whole staff («всей смене не выдали
+    зарплату»): the classifier may have missed a labour complaint, and urgency prefers recall."""
     config = rules()
     scores = scores or {}
     match = rule_match(sentences)
@@ -111,4 +115,12 @@ def assess(
             return True, config.mass_reason
         if workers_affected is None and any(p.search(text) for p in config.mass_plural_patterns):
             return True, config.mass_reason
+    if (
+        out_of_scope
+        and config.wage_words is not None
+        and config.wage_words.search(text)
+        and config.arrears.search(text)
+        and any(p.search(text) for p in config.mass_patterns)
+    ):
+        return True, config.mass_reason  # «всей смене не выдали зарплату» read as out_of_scope
     return False, None

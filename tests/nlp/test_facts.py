@@ -65,10 +65,24 @@ def test_ogrns() -> None:
         ("нас около 200 работников", 200),
         ("Я работаю один.", None),
         ("Мне 40 лет.", None),
+        # numbers in words, when no number in digits is found
+        ("Мы, сорок водителей автоколонны, не получили зарплату.", 40),
+        ("а нас там человек семьдесят, никому не выплатили", 70),
+        ("Нас тридцать с лишним человек, второй месяц без зарплаты.", 30),
+        ("сто двадцать пять работников не получают зарплату", 125),
+        ("нас на автомойке шестеро мойщиков", 6),
+        ("Работаю здесь двадцать лет.", None),
+        ("Нас 12 человек, а всего на заводе сто работников.", 12),
     ],
 )
 def test_workers(text: str, workers: int | None) -> None:
     assert F.extract_workers(text) == workers
+
+
+def test_numerals_to_digits() -> None:
+    assert F.numerals_to_digits("сто двадцать пять и двадцать два") == "125 и 22"
+    assert F.numerals_to_digits("трёх сотрудников, под сотню человек") == "3 сотрудников, под 100 человек"
+    assert F.numerals_to_digits("семью кормить") == "семью кормить"  # «семью» is a family, not seven
 
 
 @pytest.mark.parametrize(
