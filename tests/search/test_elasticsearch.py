@@ -103,3 +103,41 @@ def test_request_shapes_without_a_server(config, embedder) -> None:  # type: ign
     lexical, dense = client.requests
     assert {"terms": {"audience": ["both", "worker"]}} in lexical["query"]["bool"]["filter"]
     assert dense["knn"]["field"] == "vector" and len(dense["knn"]["query_vector"]) == 512
+
+
+def test_classifier_fused_like_the_embedded_backend(config, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The local classifier is trained from the documents and vectors, persisted with its content hash and
+    fused with the same weights: here it lifts the answering article over the only hit ES returned."""
+    from search.embedders import encode
+    from search.es_backend import ElasticsearchBackend
+    from search.service import collect_documents
+
+    source = {
+        "id": "annual-leave",
+        "unit": "annual-leave",
+        "kind": "article",
+        "part": "whole",
+        "title": "Отпуск",
+        "text": "Отпуск 28 дней.",
+        "snippet_text": "Отпуск 28 дней.",
+        "url": "/kb/annual-leave",
+        "refs": ["ТК РФ ст. 115"],
+        "categories": ["leave"],
+        "audience": "worker",
+        "index": "lexical",
+    }
+    documents = collect_documents(config)
+    es_config = replace(config, backend="elasticsearch")
+    backend = ElasticsearchBackend(es_config, embedder, client=_FakeClient(source))
+    backend._train_classifier(documents, encode(embedder, [d.text for d in documents]), "hash-1")
+    hits = backend.search("зп задерживают второй месяц", k=3).hits
+    assert hits[0].id == "salary-delay" and "annual-leave" in [h.id for h in hits]
+    # the audience filter applies to the classifier's ranking too (every test article is for workers)
+    assert (
+        backend.search("зп задерживают", k=3, filters={"audience": "employer"}).hits[0].id == "annual-leave"
+    )
+    # the classifier on disk is reused for the same content hash only
+    again = ElasticsearchBackend(es_config, embedder, client=_FakeClient(source))
+    assert again._load_classifier("hash-1") and again.classifier is not None
+    assert again.search("зп задерживают второй месяц", k=3).hits[0].id == "salary-delay"
+    assert not ElasticsearchBackend(es_config, embedder, client=_FakeClient(source))._load_classifier("other")

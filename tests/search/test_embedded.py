@@ -164,3 +164,16 @@ def test_classifier_is_built_and_persisted(backend: EmbeddedBackend) -> None:
     assert [h.id for h in reloaded.search("зп задерживают", k=1).hits] == ["salary-delay"]
     filtered = reloaded.search("не дают отпуск", k=5, filters={"kind": "checklist"})
     assert all(h.kind == "checklist" for h in filtered.hits)
+
+
+def test_nearest_documents_match_the_faiss_index(backend: EmbeddedBackend) -> None:
+    """The dense side scans the stored vectors with numpy; it must agree with the persisted faiss index."""
+    assert backend.vectors is not None
+    vector = backend._query_vector("задерживают зарплату")
+    limit = 7
+    scores, positions = backend._nearest(vector[0], limit)
+    faiss_scores, faiss_positions = backend.vectors.search(vector, limit)
+    assert positions.tolist() == faiss_positions[0].tolist()
+    assert scores == pytest.approx(faiss_scores[0], abs=1e-5)
+    everything, _ = backend._nearest(vector[0], 10_000)  # more than there are: all, best first
+    assert len(everything) == backend.vectors.ntotal and list(everything) == sorted(everything, reverse=True)
