@@ -317,7 +317,7 @@ async def _create_core(connection: AsyncConnection, rows: _Rows, region: str | N
             await connection.execute(
                 sa.insert(Outbox)
                 .values(
-                    idempotency_key=_acknowledgement_key(complaint_id, channel),
+                    idempotency_key=notification_key(ACKNOWLEDGEMENT, complaint_id, "", channel),
                     channel=channel,
                     recipient=recipient,
                     template=ACKNOWLEDGEMENT,
@@ -339,7 +339,8 @@ async def _create_core(connection: AsyncConnection, rows: _Rows, region: str | N
 
 # PostgreSQL: the same rows in ONE statement, run on its own (autocommit), so it is one round trip and one
 # transaction: a statement commits all of its data-modifying CTEs or none. The region is looked up inside;
-# an unknown region inserts nothing and returns no row. The dedupe keys and payloads match `_create_core`.
+# an unknown region inserts nothing and returns no row. The dedupe keys and payloads match `_create_core`
+# (the outbox key is `notification_key(ACKNOWLEDGEMENT, id, "", channel)`; a test compares both paths).
 _POSTGRESQL_INTAKE = sa.text(
     """
 WITH region AS (
@@ -496,16 +497,15 @@ def contact_recipients(telegram_chat_id: int | None, email: str | None) -> list[
     return found
 
 
-def _acknowledgement_key(complaint_id: int, channel: Channel) -> str:
-    return f"{ACKNOWLEDGEMENT}:{complaint_id}::{channel.value}"  # as queue_notification builds it
+def notification_key(template: str, complaint_id: int, key: str, channel: Channel) -> str:
+    """The outbox idempotency key: one message per template, complaint, occasion and channel."""
+    return f"{template}:{complaint_id}:{key}:{channel.value}"
 
 
-async def recipients(
-    session: AsyncSession, complaint: Complaint, *, new_complaint: bool = False
-) -> list[tuple[Channel, str]]:
+async def recipients(session: AsyncSession, complaint: Complaint) -> list[tuple[Channel, str]]:
     """Where the complainant hears from us: the Telegram chat, the e-mail given, and any subscriptions."""
     found = contact_recipients(complaint.telegram_chat_id, complaint.contact_email)
-    if complaint.id is not None and not new_complaint:  # nobody can have subscribed to a new complaint yet
+    if complaint.id is not None:
         rows = await session.execute(
             sa.select(Subscription.channel, Subscription.recipient).where(
                 Subscription.complaint_id == complaint.id
@@ -538,21 +538,13 @@ async def queue_notification(
     context: dict[str, object],
     *,
     key: str = "",
-    new_complaint: bool = False,
 ) -> None:
-    """An outbox row per recipient plus a delivery job; the key makes a repeated call add nothing.
-
-    `new_complaint`: created in this transaction, so it has no subscriptions and no outbox rows yet
-    (intake skips those look-ups; the unique idempotency key still guards against a double insert).
-    """
-    for channel, recipient in await recipients(session, complaint, new_complaint=new_complaint):
-        idempotency_key = f"{template}:{complaint.id}:{key}:{channel.value}"
-        if not new_complaint:
-            exists = await session.scalar(
-                sa.select(Outbox.id).where(Outbox.idempotency_key == idempotency_key)
-            )
-            if exists is not None:
-                continue
+    """An outbox row per recipient plus a delivery job; the key makes a repeated call add nothing."""
+    for channel, recipient in await recipients(session, complaint):
+        idempotency_key = notification_key(template, complaint.id, key, channel)
+        exists = await session.scalar(sa.select(Outbox.id).where(Outbox.idempotency_key == idempotency_key))
+        if exists is not None:
+            continue
         outbox = Outbox(
             idempotency_key=idempotency_key,
             channel=channel,
