@@ -123,12 +123,15 @@ def assemble(
     no_answer_threshold: float,
     reference_best: float = -1.0,
     char: Sequence[tuple[Document, float]] = (),
-    rrf_k: float = RRF_K,
-    weights: Sequence[float] = (LEXICAL_WEIGHT, DENSE_WEIGHT, CHAR_WEIGHT),
-    classified: Sequence[tuple[Document, float]] = (),
+    rrf_k: float | None = None,
+    weights: Sequence[float] | None = None,
+    classified: Sequence[tuple[Document, float]] | None = None,
 ) -> SearchResult:
     """Fuse lexical (lemma BM25), dense and optional character n-gram BM25 and classifier rankings (best
     first; the fourth weight is the classifier's) into k unit hits with snippets.
+
+    With a classifier ranking (`classified` given, even empty after filters) the fusion constants chosen
+    for it apply (CLASSIFIED_RRF_K, CLASSIFIED_WEIGHTS), otherwise the plain ones; either can be overridden.
 
     No answer when the best dense cosine is below the threshold, or when the query is closer to a reference
     general-life question (search/data/out_of_domain.txt, cosine `reference_best`) than to anything in the KB:
@@ -137,13 +140,17 @@ def assemble(
     """
     from search.text import snippet, stems
 
+    if rrf_k is None:
+        rrf_k = RRF_K if classified is None else CLASSIFIED_RRF_K
+    if weights is None:
+        weights = (LEXICAL_WEIGHT, DENSE_WEIGHT, CHAR_WEIGHT) if classified is None else CLASSIFIED_WEIGHTS
     best_dense = dense[0][1] if dense else 0.0
     if not dense or best_dense < no_answer_threshold or reference_best > best_dense + REFERENCE_MARGIN:
         return SearchResult(hits=[], no_answer=True)
     lexical_units = best_per_unit([(d, s) for d, s in lexical if s > 0])
     dense_units = best_per_unit(dense)
     char_units = best_per_unit([(d, s) for d, s in char if s > 0])
-    classified_units = best_per_unit(classified)
+    classified_units = best_per_unit(classified or ())
     # the classifier's dense model already carries the dense evidence for the kinds it ranks (articles), so
     # the nearest-document ranking only adds the other kinds: held-out article questions hit@1 0.650 → 0.683
     covered = {doc.kind for doc, _ in classified_units}

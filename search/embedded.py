@@ -22,7 +22,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from search.backend import CLASSIFIED_RRF_K, CLASSIFIED_WEIGHTS, Filters, SearchResult, assemble, matches
+from search.backend import Filters, SearchResult, assemble, matches
 from search.classifier import ArticleClassifier, classified_ranking
 from search.documents import Document
 from search.embedders import dimension, encode, model_id
@@ -258,20 +258,9 @@ class EmbeddedBackend:
             for s, i in zip(scores, indexes, strict=True)
             if mask is None or mask[i]
         ]
-        if self.classifier is None:
-            return assemble(query, lexical, dense, k, self.no_answer_threshold, reference_best, char)
-        classified = self._classified(expanded, vector, mask)
+        classified = self._classified(expanded, vector, mask) if self.classifier is not None else None
         return assemble(
-            query,
-            lexical,
-            dense,
-            k,
-            self.no_answer_threshold,
-            reference_best,
-            char,
-            rrf_k=CLASSIFIED_RRF_K,
-            weights=CLASSIFIED_WEIGHTS,
-            classified=classified,
+            query, lexical, dense, k, self.no_answer_threshold, reference_best, char, classified=classified
         )
 
     def _nearest(self, vector: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:

@@ -22,8 +22,6 @@ from typing import Any
 import numpy as np
 
 from search.backend import (
-    CLASSIFIED_RRF_K,
-    CLASSIFIED_WEIGHTS,
     Filters,
     SearchResult,
     assemble,
@@ -246,25 +244,17 @@ class ElasticsearchBackend:
         # ES reports cosine similarity as (1 + cos) / 2
         dense = [(self._document(h), 2.0 * float(h["_score"]) - 1.0) for h in dense_response["hits"]["hits"]]
         reference_best = float((self.reference @ vector).max()) if len(self.reference) else -1.0
-        if self.classifier is None:
-            return assemble(query, lexical, dense, k, self.no_answer_threshold, reference_best)
-        classified = classified_ranking(
-            self.classifier,
-            expanded,
-            vector,
-            self._unit_documents,
-            (lambda doc: matches(doc, filters)) if filters else None,
-        )
+        classified = None
+        if self.classifier is not None:
+            classified = classified_ranking(
+                self.classifier,
+                expanded,
+                vector,
+                self._unit_documents,
+                (lambda doc: matches(doc, filters)) if filters else None,
+            )
         return assemble(
-            query,
-            lexical,
-            dense,
-            k,
-            self.no_answer_threshold,
-            reference_best,
-            rrf_k=CLASSIFIED_RRF_K,
-            weights=CLASSIFIED_WEIGHTS,
-            classified=classified,
+            query, lexical, dense, k, self.no_answer_threshold, reference_best, classified=classified
         )
 
     def drop(self) -> None:
