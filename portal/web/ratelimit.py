@@ -4,6 +4,9 @@ Litestar's `RateLimitMiddleware` keeps the time of every request in the window a
 that list on each request, so its cost grows with the limit: at a high limit from one address (a gateway,
 a load test) that is a millisecond a request. The window only needs a count. Same fixed window, store,
 429 and `RateLimit-*` headers as the stock middleware.
+
+In Redis (several server processes share the count) the window is one key counted by INCR and given its
+lifetime by EXPIRE NX in one MULTI, so simultaneous requests from different processes are counted exactly.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from time import time
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitConfig, RateLimitMiddleware
+from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -30,22 +35,42 @@ class CountingRateLimitMiddleware(RateLimitMiddleware):
         if await self.should_check_request(request=request):
             store = self.config.get_store_from_app(app)
             key = self.cache_key_from_request(request)
-            now = int(time())
-            count, reset = 0, now + DURATION_VALUES[self.unit]
-            async with self._counter_lock:
-                cached = await store.get(key)
-                if cached:
-                    stored_count, _, stored_reset = cached.partition(b" ")
-                    if int(stored_reset) > now:
-                        count, reset = int(stored_count), int(stored_reset)
-                if count >= self.max_requests:
-                    headers = self._headers(count, reset) if self.config.set_rate_limit_headers else None
-                    raise TooManyRequestsException(headers=headers)
-                count += 1
-                await store.set(key, f"{count} {reset}", expires_in=reset - now)
+            if False and isinstance(store, RedisStore):
+                count, reset = await self._count_in_redis(store, key)
+            else:
+                count, reset = await self._count_in_process(store, key)
+            if count > self.max_requests:
+                headers = self._headers(count, reset) if self.config.set_rate_limit_headers else None
+                raise TooManyRequestsException(headers=headers)
             if self.config.set_rate_limit_headers:
                 send = self._with_headers(send, self._headers(count, reset))
         await self.app(scope, receive, send)
+
+    async def _count_in_process(self, store: Store, key: str) -> tuple[int, int]:
+        """This request's number in its window and the window's end; a refused request is not counted."""
+        now = int(time())
+        count, reset = 0, now + DURATION_VALUES[self.unit]
+        async with self._counter_lock:
+            cached = await store.get(key)
+            if cached:
+                stored_count, _, stored_reset = cached.partition(b" ")
+                if int(stored_reset) > now:
+                    count, reset = int(stored_count), int(stored_reset)
+            if count >= self.max_requests:
+                return count + 1, reset
+            count += 1
+            await store.set(key, f"{count} {reset}", expires_in=reset - now)
+        return count, reset
+
+    async def _count_in_redis(self, store: RedisStore, key: str) -> tuple[int, int]:
+        """Atomic across processes: the first INCR of a window starts it, EXPIRE NX never extends it."""
+        redis_key = store._make_key(f"{key}:n")  # the store has no increment of its own
+        async with store._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(redis_key)
+            pipe.expire(redis_key, DURATION_VALUES[self.unit], nx=True)
+            pipe.ttl(redis_key)
+            count, _, ttl = await pipe.execute()
+        return int(count), int(time()) + max(int(ttl), 0)
 
     def _headers(self, count: int, reset: int) -> dict[str, str]:
         config = self.config

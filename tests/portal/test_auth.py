@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import AsyncIterator
 
 import pytest
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.stores.redis import RedisStore
 from litestar.testing import AsyncTestClient
 
 from portal.container import Container
 from portal.demo import DEMO_PASSWORD
 from portal.settings import Settings
 from portal.web.app import create_app
+from portal.web.ratelimit import CountingRateLimitMiddleware
 
 
 @pytest.fixture
@@ -92,3 +97,66 @@ async def test_rate_limit_counts_a_window_and_opens_again_after_it(
     assert [first.headers["ratelimit-remaining"], second.headers["ratelimit-remaining"]] == ["1", "0"]
     assert refused.headers["ratelimit-remaining"] == "0" and refused.headers["ratelimit-reset"] == "60"
     assert again.headers["ratelimit-remaining"] == "1"
+
+
+@pytest.fixture
+async def redis_store() -> AsyncIterator[RedisStore]:
+    """The portal's rate-limit store in the local Redis, emptied before and after."""
+    pytest.importorskip("redis")
+    store = RedisStore.with_client(url="redis://127.0.0.1:6379/0", namespace="trudnadzor-test")
+    try:
+        await store._redis.ping()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    await store.delete_all()
+    yield store
+    await store.delete_all()
+    await store._redis.aclose()
+
+
+async def test_redis_window_counts_concurrent_requests_of_two_processes_exactly(
+    redis_store: RedisStore,
+) -> None:
+    config = RateLimitConfig(rate_limit=("minute", 1000), middleware_class=CountingRateLimitMiddleware)
+    processes = [CountingRateLimitMiddleware(app=None, config=config) for _ in range(2)]  # type: ignore[arg-type]
+    counted = await asyncio.gather(
+        *(process._count_in_redis(redis_store, "client-1") for process in processes * 40)
+    )
+    assert sorted(count for count, _ in counted) == list(range(1, 81))  # no number given twice
+    now = time.time()
+    assert all(now + 57 <= reset <= now + 61 for _, reset in counted)  # one window of a minute
+
+
+async def test_rate_limit_in_redis_is_exact_across_server_processes(container: Container) -> None:
+    """Two apps (two server processes) share one Redis window; concurrent requests never overshoot it."""
+    redis_asyncio = pytest.importorskip("redis.asyncio")
+    redis_url = "redis://127.0.0.1:6379/0"
+    redis = redis_asyncio.from_url(redis_url)
+    try:
+        await redis.ping()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+
+    async def forget_windows() -> None:
+        async for key in redis.scan_iter("trudnadzor_rate_limit:*testclient*"):
+            await redis.delete(key)
+
+    settings: Settings = container.settings.model_copy(
+        update={"public_rate_limit_per_minute": 7, "redis_url": redis_url}
+    )
+    await forget_windows()
+    try:
+        async with (
+            AsyncTestClient(app=create_app(settings, run_worker=False)) as first,
+            AsyncTestClient(app=create_app(settings, run_worker=False)) as second,
+        ):
+            requests = [client.post("/api/v1/complaints", json={}) for client in (first, second) * 10]
+            responses = await asyncio.gather(*requests)
+    finally:
+        await forget_windows()
+        await redis.aclose()
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [422] * 7 + [429] * 13
+    refused = next(r for r in responses if r.status_code == 429)
+    assert refused.headers["ratelimit-remaining"] == "0"
+    assert 0 < int(refused.headers["ratelimit-reset"]) <= 60
