@@ -272,7 +272,10 @@ def compute_kpi(
     """KPI per inspector, inspection and region for start..end, with inspections ranked.
 
     staff: number of inspectors per inspection/region key; without it, the inspectors seen in the records.
-    Ranking: share of available points, then in-time share, then key — best first.
+    Ranking: share of available points, then in-time share, then key — best first. Inspections with no case
+    settled in the period (answered, or overdue) are not ranked: nothing of their work can be judged yet.
+    With fewer than twice `rank_size` ranked, best and worst are the upper and lower halves (one alone is
+    best), so no inspection is listed as both.
     """
     if end < start:
         raise ValueError("period end is before its start")
@@ -285,7 +288,8 @@ def compute_kpi(
     def rank_key(m: KpiMetrics) -> tuple[float, float, str]:
         return (-(m.score_share or 0.0), -(m.in_time_share or 0.0), str(m.key))
 
-    ranking = tuple(m.key for m in sorted(by_inspection.values(), key=rank_key))
-    n = cfg.rank_size
-    best, worst = ranking[:n], ranking[::-1][:n]
+    settled = [m for m in by_inspection.values() if m.in_time_share is not None]
+    ranking = tuple(m.key for m in sorted(settled, key=rank_key))
+    best = ranking[: min(cfg.rank_size, (len(ranking) + 1) // 2)]
+    worst = ranking[len(best) :][::-1][: cfg.rank_size]
     return KpiReport(start, end, by_inspector, by_inspection, by_region, ranking, best, worst)

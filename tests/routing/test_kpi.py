@@ -112,7 +112,7 @@ def test_scores_and_ranking() -> None:
     scores = {s.code: s.points for s in b.scores}
     assert scores["in_time_share"] == 5 and scores["median_days_to_first_action"] == 5
     assert report.ranking == ("ГИТ B", "ГИТ A")
-    assert report.best == ("ГИТ B", "ГИТ A") and report.worst == ("ГИТ A", "ГИТ B")
+    assert report.best == ("ГИТ B",) and report.worst == ("ГИТ A",)  # never both best and worst
     assert b.score_share is not None and b.score_share > report.by_inspection["ГИТ A"].score_share  # type: ignore[operator]
 
 
@@ -121,6 +121,20 @@ def test_best_and_worst_five() -> None:
     report = compute_kpi(records, START, END)
     assert len(report.best) == 5 and len(report.worst) == 5
     assert report.best[0] == "ГИТ 01" and report.worst[0] == "ГИТ 12"
+
+
+def test_few_inspections_are_split_into_disjoint_best_and_worst() -> None:
+    records = [rec(i, f"ГИТ {i:02d}", i, received=1, answered=1 + i, due=20) for i in range(1, 8)]
+    report = compute_kpi(records, START, END)
+    assert report.best == ("ГИТ 01", "ГИТ 02", "ГИТ 03", "ГИТ 04")
+    assert report.worst == ("ГИТ 07", "ГИТ 06", "ГИТ 05")
+
+
+def test_an_inspection_with_nothing_settled_yet_is_not_ranked() -> None:
+    fresh = rec(9, "ГИТ новая", 9, received=1, answered=None, due=200)  # open, well within its term
+    report = compute_kpi([*RECORDS, fresh], START, END)
+    assert "ГИТ новая" in report.by_inspection and "ГИТ новая" not in report.ranking
+    assert "ГИТ новая" not in report.worst
 
 
 def test_period_bounds() -> None:
