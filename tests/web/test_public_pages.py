@@ -174,3 +174,10 @@ async def test_statistics_and_open_data(client: Client, container: Container) ->
     assert "Волгоградская область,wage_arrears" in csv_text
     rows = (await client.get("/stats/open-data.json")).json()["rows"]
     assert rows and all("contact" not in row for row in rows)
+
+
+async def test_unknown_page_says_so_once_in_russian_and_points_back(client: Client) -> None:
+    page = await client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert page.text.count("Страница не найдена") == 2  # the <title> and the heading, not a third time
+    assert "выберите раздел в меню" in page.text and 'href="/"' in page.text
