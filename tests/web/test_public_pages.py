@@ -176,6 +176,15 @@ async def test_statistics_and_open_data(client: Client, container: Container) ->
     assert rows and all("contact" not in row for row in rows)
 
 
+async def test_statistics_show_small_groups_as_hidden_not_as_zero(
+    client: Client, container: Container
+) -> None:
+    await routed_case(container)
+    page = (await client.get("/stats")).text
+    row = re.search(r"<td>Волгоградская область</td><td>(.*?)</td>", page)
+    assert row and "только малые группы (меньше 3)" in row.group(1) and "0" not in row.group(1)
+
+
 async def test_unknown_page_says_so_once_in_russian_and_points_back(client: Client) -> None:
     page = await client.get("/no-such-page", headers={"Accept": "text/html"})
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]

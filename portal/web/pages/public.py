@@ -311,21 +311,31 @@ async def _open_data(session: AsyncSession) -> list[dict[str, Any]]:
 
 @get("/stats", include_in_schema=False)
 async def stats_page(session: NamedDependency[AsyncSession]) -> Template:
+    from portal.situation import MIN_PUBLISHED_COUNT
+
     rows = await _open_data(session)
-    by_category: dict[str, int] = {}
-    by_region: dict[str, int] = {}
-    by_month: dict[str, int] = {}
+    # Totals add up the published cells only (a total minus its published cells would reveal a small
+    # one); a row also says whether small groups were left out of it.
+    totals: dict[str, dict[str, list[int]]] = {"category_name": {}, "region": {}, "month": {}}
     for row in rows:
-        n = row["problems"] or 0  # suppressed small cells are not added up either
-        by_category[row["category_name"]] = by_category.get(row["category_name"], 0) + n
-        by_region[row["region"]] = by_region.get(row["region"], 0) + n
-        by_month[row["month"]] = by_month.get(row["month"], 0) + n
+        for column, by_value in totals.items():
+            published_and_hidden = by_value.setdefault(row[column], [0, 0])
+            if row["problems"] is None:
+                published_and_hidden[1] += 1
+            else:
+                published_and_hidden[0] += row["problems"]
+
+    def table(column: str, by_count: bool = True) -> list[tuple[str, int, bool]]:
+        items = [(name, published, hidden > 0) for name, (published, hidden) in totals[column].items()]
+        return sorted(items, key=lambda item: -item[1]) if by_count else sorted(items)
+
     return Template(
         template_name="stats.html",
         context={
-            "by_category": sorted(by_category.items(), key=lambda kv: -kv[1]),
-            "by_region": sorted(by_region.items(), key=lambda kv: -kv[1]),
-            "by_month": sorted(by_month.items()),
+            "by_category": table("category_name"),
+            "by_region": table("region"),
+            "by_month": table("month", by_count=False),
+            "min_published": MIN_PUBLISHED_COUNT,
         },
     )
 
