@@ -23,7 +23,7 @@ from portal.models import Case, CaseEvent, CaseOutcome, Complaint, Inspection, I
 from portal.reference import category_codes, category_name, taxonomy
 from portal.routing_service import LEGAL_TIMEZONE
 from portal.states import OPEN_CASE_STATUSES, CaseStatus
-from portal.tracking import CASE_STATUS_RU
+from portal.tracking import CASE_STATUS_RU, COMPLAINT_STATUS_RU
 
 PAGE_SIZE = 50
 
@@ -63,6 +63,13 @@ EVENT_STAFF_RU = {
     "routed": "Маршрутизация",
     "escalated": "Эскалация",
     "reminder": "Напоминание о сроке",
+    "created": "Заведено дело",
+    "employer": "Работодатель найден в реестре",
+    "joined": "Присоединена жалоба другого заявителя",
+    "redirect_decided": "Вопрос решено перенаправить по компетенции",
+    "facts_corrected": "Исправлены сведения",
+    "subscribed": "Заявитель подписался на уведомления",
+    "triage": "Нужно определить инспекцию вручную",
 }
 
 FACT_LABELS = {
@@ -208,6 +215,8 @@ def highlight(text: str, problems: list[dict[str, Any]], facts: dict[str, Any]) 
 def _event_text(event: CaseEvent) -> str:
     base = EVENT_STAFF_RU.get(event.kind, event.kind)
     if event.kind == "status" and event.to_status:
+        if event.case_id is None:  # the complaint's own status, not the case's
+            return f"Обращение: {COMPLAINT_STATUS_RU.get(event.to_status, event.to_status).lower()}"
         return f"{base}: {CASE_STATUS_RU.get(event.to_status, event.to_status)}"
     return base
 

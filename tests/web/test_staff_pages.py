@@ -247,3 +247,14 @@ async def test_inspector_corrects_extracted_facts(client: Client, container: Con
     assert 'value="80000; 12500.5"' in shown.text
     other = await client.post(base, data={**form, "complaint_id": "999999"})
     assert other.status_code == 422 and "не относится к делу" in other.text
+
+
+async def test_case_history_is_told_in_russian(client: Client, container: Container) -> None:
+    case = await routed_case(container)
+    await sign_in(client, await assigned_login(container, case))
+    page = (await client.get(f"/staff/cases/{case.id}")).text
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', page, re.S)
+    assert timeline, "the case page shows its history"
+    entries = re.findall(r"</span> — (.*?)</li>", timeline.group(1))
+    assert len(entries) >= 4 and "Обращение: зарегистрировано" in entries
+    assert not [e for e in entries if re.search(r"[A-Za-z]", e)], entries  # no internal codes
