@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from nlp import morph
 from nlp.fastre import LowerPattern, fold_case
@@ -193,11 +194,13 @@ _BARE_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{3,7}"
 _MONEY_BEFORE = (
     r"(?:зарплат\w*|зп|з/п|оклад\w*|плат(?:ят|ит|или|ила|ил)|заплатил\w*|выплатил\w*|штраф\w*|"
     r"недоплатил\w*|должн[ыа]?|задолженность|долг|премия|премию|аванс|получаю|получаем|обещали|"
-    r"собирает|снимают|сняли|удерживают|удержали)"
+    r"собирает|снимают|сняли|удерживают|удержали|за\s+свой\s+сч[её]т|куп\w+\s+за|платно\s+за|стоит|"
+    r"стоил[аои]?|взял[аои]?\s+с\s+меня)"
 )
 _BARE_MONEY_RES = [  # matched on fold_case(text)
     LowerPattern(
-        rf"{_MONEY_BEFORE}\s+(?:по\s+|до\s+|только\s+|всего\s+|около\s+)?(?P<num>{_BARE_NUMBER})(?![\d\w])"
+        rf"{_MONEY_BEFORE}\s+(?P<fill>по\s+|до\s+|только\s+|всего\s+|около\s+|на\s+)?(?P<num>{_BARE_NUMBER})"
+        r"(?![\d\w])"
         r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|ставк|шт|кг|минут))"
     ),
     LowerPattern(
@@ -257,15 +260,113 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             if re.match(r"\s*[-–]\s*\d", text[end : end + 4]) and pattern is _BARE_MONEY_RES[0]:
                 continue
             number = _parse_number(match.group("num"))
-            if number and 300 <= number < 10_000_000 and not (1900 <= number <= 2100):
+            # a year («зарплата 2024 года») unless the context makes it a rate («по 2000 в день»)
+            rate = pattern is _BARE_MONEY_RES[1] or (match.groupdict().get("fill") or "").startswith("по")
+            if number and 300 <= number < 10_000_000 and (rate or not 1900 <= number <= 2100):
                 spans.append((start, end, number))
                 taken.append((start, end))
+    spans.extend(_elliptic_amounts(text, folded, spans))
     return sorted(spans)
+
+
+# a bare number that shares the thousands of an amount next to it: «8 тыс. вместо 16», «с 45 до 22 тыс.»,
+# «обещали 45 тыс, заплатили 20», «то 20, то 15 тысяч», «25 тыс. на руки, из них 10 в конверте»
+_ELLIPTIC_NUMBER = (
+    r"(?P<num>\d{1,3}(?:[.,]\d)?)(?![\d\w%]|[.,]\d|\s*(?:[-–]\s*\d|час|ч\b|дн|лет|год|мес|чел|раз|смен|мин|"
+    r"числ|янв|фев|мар|апр|мая|июн|июл|авг|сен|окт|ноя|дек|%))"
+)
+_ELLIPTIC_AFTER_RE = re.compile(
+    r"\s*[.,]?\s*(?:на\s+руки\s*,?\s*)?(?:(?:а|но|и)\s+)?(?:вместо|заплатил\w*|выплатил\w*|дали|получил\w*|обещали|из\s+них|"
+    r"потом|теперь|сейчас|стало|стала)\s+(?:только\s+|всего\s+|лишь\s+|по\s+)?" + _ELLIPTIC_NUMBER
+)
+_ELLIPTIC_BEFORE_RE = re.compile(
+    r"(?:(?<![\w])с|(?<![\w])от|(?<![\w])то)\s+" + _ELLIPTIC_NUMBER + r"\s*(?:,\s*то|до|-|–)\s*$"
+)
+
+
+def _elliptic_amounts(
+    text: str, folded: str, spans: list[tuple[int, int, float]]
+) -> list[tuple[int, int, float]]:
+    found: list[tuple[int, int, float]] = []
+    for start, end, value in spans:
+        head = _parse_number(re.sub(r"[^\d,. ]", "", text[start:end]).strip(" .,"))
+        if not head or value < 1000 or value / head not in (1e3, 1e6):
+            continue
+        factor = value / head
+        after = _ELLIPTIC_AFTER_RE.match(folded, end)
+        before = _ELLIPTIC_BEFORE_RE.search(folded, max(0, start - 20), start)
+        for match in (after, before):
+            if match is None:
+                continue
+            number = _parse_number(match.group("num"))
+            if number and 0.05 <= number * factor / value <= 20:
+                item = (match.start("num"), match.end("num"), round(number * factor, 2))
+                if not any(s <= item[0] < e for s, e, _ in spans + found):
+                    found.append(item)
+    return found
+
+
+# money in words: «сто двадцать тысяч», «полторы тысячи рублей», «пять тысяч рублей»; slang for thousands
+# («полтинник», «полтос», «тридцатка») only after a word about pay («обещали полтинник», «зарплата полтос»)
+_SLANG_MONEY = {
+    "полтинник": 50_000,
+    "полтос": 50_000,
+    "двадцатк": 20_000,
+    "тридцатк": 30_000,
+    "сороковник": 40_000,
+}
+_SLANG_MONEY_RE = LowerPattern(
+    r"(?:зарплат\w*|зп|з/п|оклад\w*|плат\w*|заплатил\w*|дали|дают|получа\w*|получил\w*|обещал\w*|должн\w*|"
+    r"премия|премию|аванс|выдал\w*|выплатил\w*)\s+(?:\w+\s+){0,1}?(?:только\s+|всего\s+|по\s+)?"
+    r"(?P<w>полтинник|полтос|двадцатк[аиуе]|тридцатк[аиуе]|сороковник)(?![\w-])"
+)
+
+
+def word_money_spans(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, roubles) for amounts written in words."""
+    folded = fold_case(text)
+    spans: list[tuple[int, int, float]] = []
+    if "тысяч" in folded or "миллион" in folded or "рубл" in folded:
+        for match in _word_money_re().finditer(folded):
+            currency = match.group("cur") or match.group("cur2")
+            if _NOT_MONEY_AFTER.match(folded, match.end()) and not currency:
+                continue  # «сорок тысяч человек»
+            raw = match.group("num")
+            number = 1.5 if raw.startswith("полтор") else float(numerals_to_digits(raw).replace(" ", ""))
+            mult = match.group("mult") or ""
+            factor = 1e6 if mult.startswith("миллион") else 1e3 if mult.startswith("тысяч") else 1.0
+            if factor == 1.0 and not currency:
+                continue
+            spans.append((match.start(), match.end(), round(number * factor, 2)))
+    if _SLANG_MONEY_RE.possible(folded):
+        for match in _SLANG_MONEY_RE.finditer(folded):
+            word = match.group("w")
+            value = next(v for k, v in _SLANG_MONEY.items() if word.startswith(k))
+            spans.append((match.start("w"), match.end("w"), float(value)))
+    return spans
+
+
+@cache
+def _word_money_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\w-])(?P<num>полтора|полторы|(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)\s+"
+        r"(?:(?P<mult>тысяч[аи]?|миллион(?:ов|а)?)(?:\s+(?P<cur>руб\w*))?|(?P<cur2>руб\w*))(?![\w-])"
+    )
+
+
+_WORD_MONEY_HINTS = ("тысяч", "миллион", "рубл", "полтинник", "полтос", "двадцатк", "тридцатк", "сороковник")
 
 
 def extract_amounts(text: str) -> list[float]:
     result: list[float] = []
-    for _, _, value in money_spans(text):
+    spans = money_spans(text)
+    low = text.lower()
+    if any(word in low for word in _WORD_MONEY_HINTS):
+        taken = [(s, e) for s, e, _ in spans]
+        spans = sorted(
+            spans + [w for w in word_money_spans(text) if not any(s < w[1] and w[0] < e for s, e in taken)]
+        )
+    for _, _, value in spans:
         if value not in result:
             result.append(value)
     return result
@@ -281,9 +382,16 @@ _WORKER_NOUN = (
     r"доярок|уборщиц\w*|повар\w*|рабоч(?:им|ими)|механик\w*|лаборант\w*|электромонт[её]р\w*|путейц\w*|"
     r"медработник\w*|мойщик\w*|кладовщ\w*|сварщик\w*|слесар\w*|маляр\w*|штукатур\w*|официант\w*|уборщик\w*|"
     r"воспитател\w*|фасовщ\w*|упаковщ\w*|доярк\w*|дворник\w*|сборщик\w*|комплектовщ\w*|фельдшер\w*|"
+    r"горняк\w*|докер\w*|токар\w*|аппаратчик\w*|экспедитор\w*|диспетчер\w*|бухгалтер\w*|инженер\w*|"
+    r"кочегар\w*|крановщ\w*|пекар(?:ей|ям|и)|горничн\w*|сторож\w*|плотник\w*|бетонщик\w*|арматурщик\w*|"
+    r"каменщик\w*|электрик\w*|программист\w*|стаж[её]р\w*|машинист\w*|кондуктор\w*|контрол[её]р\w*|"
+    r"продавщиц\w*|охранниц\w*|администратор\w*|консультант\w*|фармацевт\w*|провизор\w*|медик\w*|"
+    r"логист\w*|обходчик\w*|монт[её]р\w*|моряк\w*|матрос\w*|рыбак\w*|проводник\w*|вальщик\w*|"
+    r"животновод\w*|птичниц\w*|телятниц\w*|шве[йия]\w*|нян(?:ь|е|я)\w*|сиделк\w*|санитарок|ребят|парней|"
+    r"мужиков|девчонок|девчат|девочек|пацанов|т[её]ток|коллег|мастеров|рабочие|работяг|мигрант\w*|пожарн(?:ых|ые)|спасател\w*|тренер\w*|"
     r"человека)"
 )
-_APPROX = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|всего|уже|целых|человек)?\s*"
+_APPROX = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|всего|уже|целых|человек|под)?\s*"
 _WORKERS_RES = [  # matched on fold_case(text)
     LowerPattern(
         rf"\bнас\b,?(?:\s+\w+){{0,3}}?\s+{_APPROX}(?P<n>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}"
@@ -310,21 +418,102 @@ _WORKERS_RES = [  # matched on fold_case(text)
 
 _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
     LowerPattern(r"(?<!\bпо )(?<![\d\w])(?P<n>\d{1,5})\s*(?:человек|чел\b)"),
-    LowerPattern(
-        rf"(?<!\bпо )(?<![\d\w])(?P<n>\d{{1,5}})\s+(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}"
-    ),
-    LowerPattern(r"\bчеловек\s+(?P<n>\d{1,5})(?![\d\w])"),  # «нас человек 200»
+    LowerPattern(rf"(?<!\bпо )(?<![\d\w])(?P<n>\d{{1,5}})\s+(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN}"),
+    # «нас человек 200», «человек под сорок»
+    LowerPattern(r"\bчеловек\s+(?:(?:под|около|где-то|примерно)\s+)?(?P<n>\d{1,5})(?![\d\w])"),
     LowerPattern(r"\(\s*их\s+(?P<n>\d{1,5})\s*\)"),  # «сезонным рабочим (их 40)»
-    LowerPattern(r"\bнас\s*[,—-]?\s*(?:около\s+|примерно\s+)?(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$)"),
+    LowerPattern(
+        r"\bнас\s*[,—-]?\s*(?:(?:около|примерно|под|почти|больше|более|свыше|где-то)\s+)?(?P<n>\d{1,5})"
+        r"(?:\s*[.,;!)]|\s*$)"
+    ),
     LowerPattern(rf"\bещ[её]\s+(?P<n>\d{{1,5}})\s+{_WORKER_NOUN}"),
-    LowerPattern(
-        rf"{_WORKER_NOUN}\s+(?:больше|более|свыше|около|примерно)\s+(?P<n>\d{{1,5}})(?![\d\w])"
-    ),
-    LowerPattern(
-        rf"(?:от\s+(?:лица|имени)|коллектив\w*\s*[-—]?)\s+(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"
-    ),
+    LowerPattern(rf"{_WORKER_NOUN}\s+(?:больше|более|свыше|около|примерно)\s+(?P<n>\d{{1,5}})(?![\d\w])"),
+    LowerPattern(rf"(?:от\s+(?:лица|имени)|коллектив\w*\s*[-—]?)\s+(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
 ]
 
+
+# the writer plus the others: the others' number + 1 («кроме меня ещё 12 человек» → 13, «остальным уборщицам
+# (их 9)» → 10, «мне и ещё семерым» → 8); a rough number («ещё около 40 человек») is taken as it is
+_ROUGH = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|человек|под)\s+"
+_PLUS_ONE_RES = [  # matched on fold_case(text), numerals already in digits
+    LowerPattern(
+        r"\b(?:мне|меня|я|мной)\s+и\s+ещ[её]\s+(?P<rough>" + _ROUGH + r")?(?P<n>\d{1,5})(?![\d\w])"
+        r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|недел|раз|тыс|руб|%|мин|к\b|т\.|т\b|р\b|р\.))"
+    ),
+    LowerPattern(
+        r"\b(?:кроме|помимо)\s+меня\b[^.;!?\d]{0,40}?(?P<rough>" + _ROUGH + r")?(?P<n>\d{1,5})\s*"
+        rf"(?:[а-яё]+(?:ых|их)\s+)?(?:{_WORKER_NOUN}|таких|так\s+же|тоже|[,.;!)]|$)"
+    ),
+    LowerPattern(
+        r"\bещ[её]\s+(?P<rough>" + _ROUGH + r")?(?P<n>\d{1,5})\s*(?:[а-яё]+(?:ых|их)\s+)?"
+        rf"(?:{_WORKER_NOUN})?\s*(?:таких\s+же|тоже|также)"
+    ),
+    LowerPattern(r"\bещ[её]\s+(?P<rough>" + _ROUGH + rf")?(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
+    LowerPattern(r"(?:остальн|други)\w*\s+(?:\w+\s+){0,3}?\(\s*их\s+(?P<n>\d{1,5})\s*\)"),
+]
+# a part of the firm: «нашему участку из 12», «бригаде из 8 человек»
+_GROUP_OF_RE = LowerPattern(
+    r"\b(?:участ|бригад|смен|отдел|цех|коллектив|групп|звен|отделени)\w*\s+из\s+(?P<n>\d{1,5})(?![\d\w])"
+    r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|тыс|руб))"
+)
+# the whole firm's headcount («на предприятии работает 500 человек»): the number affected only when the text
+# gives no other
+_HEADCOUNT_RE = LowerPattern(
+    r"(?:на\s+(?:предприяти|завод|фабрик|комбинат|фирм|производств|шахт|руднике)\w*|в\s+(?:компани|организаци|"
+    r"фирм|холдинг|сети|учреждени)\w*|всего|штат\w*|численност\w*)\s+(?:\w+\s+){0,2}?"
+    r"(?:работа\w+\s+|трудится\s+|трудятся\s+)?"
+    + _APPROX
+    + r"(?P<n>\d{1,5})\s*(?:человек|чел\b|сотрудник|работник)"
+)
+# ranges of people: the lower bound («15-20 человек» → 15, «от 30 до 40 человек» → 30)
+_RANGE_PEOPLE_RE = re.compile(
+    rf"(?P<a>\d{{1,5}})\s*(?:[-–—]|до)\s*(?P<b>\d{{1,5}})(?=\s*(?:[а-яё]+(?:ых|их)\s+)?{_WORKER_NOUN})"
+)
+# collective numerals always count people («трое с отравлением», «двое горняков»), except children and days
+_COLLECTIVE_RE = re.compile(
+    r"(?<![\w-])(?<!\bза )(?<!\bна )(?<!\bпо )(?<!\bиз )(?<!\bвместо )"
+    r"(?P<w>двое|двоих|двоим|трое|троих|троим|четверо|четверых|четверым|пятеро|пятерых|пятерым|шестеро|"
+    r"шестерых|шестерым|семеро|семерых|семерым|восьмеро|восьмерых|девятеро|девятерых|десятеро|десятерых)"
+    r"(?![\w-])(?!\s+(?:\w+\s+)?(?:дет|ребят(?:ишек|ок)|сыновей|дочер|внук|суток|сутки|малыш|несовершеннолет))"
+)
+_TENS = r"(?P<u>десят(?:ок|ка|ков|ку)|сот(?:ни|ен|ню)|дюжин\w*)"
+_TIMES_RE = re.compile(
+    rf"(?<![\w-])(?P<a>\d{{1,3}}|пар[ау]|полтора|полторы)\s+{_TENS}(?![\w-])"
+)  # «два десятка»
+_TIMES_BACK_RE = re.compile(rf"(?<![\w-]){_TENS}\s+(?P<a>\d{{1,2}})(?![\d\w])")  # «десятка два»
+_TEN_RE = re.compile(r"(?<![\w-])(?:десяток|десятка|дюжина|дюжину)(?![\w-])")
+
+
+def _unit(word: str) -> int:
+    return 10 if word.startswith("десят") else 12 if word.startswith("дюжин") else 100
+
+
+def _times(match: re.Match[str]) -> str:
+    a = match.group("a")
+    factor = 2.0 if a.startswith("пар") else 1.5 if a.startswith("полтор") else float(a)
+    return f"{int(factor * _unit(match.group('u')))} человек"
+
+
+def _normalise_counts(folded: str) -> str:
+    """Numerals in digits, ranges to their lower bound, «два десятка» → «20 человек»."""
+    if " с " in folded:
+        folded = _ROUGHLY_RE.sub(r"\1", folded)
+    if "-" in folded or "–" in folded or "—" in folded or " до " in folded:
+        folded = _RANGE_PEOPLE_RE.sub(
+            lambda m: m.group("a") if int(m.group("a")) < int(m.group("b")) else m.group(), folded
+        )
+    return folded
+
+
+def _short_prechecks(patterns: Iterable[LowerPattern]) -> None:
+    """A pattern whose only required literals are the ~130 worker nouns spends more time on that pre-check
+    than on the match itself (the text is known to hold a digit): pre-check «ещё» or nothing instead."""
+    for pattern in patterns:
+        if pattern.literals is not None and len(pattern.literals) > 12:
+            pattern.literals = ("ещ",) if pattern.pattern.startswith(r"\bещ[её]") else None
+
+
+_short_prechecks([*_WORKERS_RES, *_WORKERS_FALLBACK_RES, *_PLUS_ONE_RES])
 
 _ANY_DIGIT_RE = re.compile(r"\d")
 
@@ -399,23 +588,69 @@ _ROUGHLY_RE = re.compile(r"(\d)\s+с\s+(?:лишним|небольшим|хво
 
 
 def _largest_workers(folded: str) -> int | None:
-    folded = _ROUGHLY_RE.sub(r"\1", folded)
-    for patterns in (_WORKERS_RES, _WORKERS_FALLBACK_RES):
-        found = [int(m.group("n")) for p in patterns for m in p.finditer(folded)]
+    folded = _normalise_counts(folded)
+    headcounts = [(m.start("n"), m.end("n"), int(m.group("n"))) for m in _HEADCOUNT_RE.finditer(folded)]
+
+    def outside(match: re.Match[str]) -> bool:
+        return not headcounts or not any(s <= match.start("n") < e for s, e, _ in headcounts)
+
+    specific = [int(m.group("n")) for p in _WORKERS_RES for m in p.finditer(folded) if outside(m)]
+    specific += [int(m.group("n")) for m in _GROUP_OF_RE.finditer(folded)]
+    for pattern in _PLUS_ONE_RES:
+        for m in pattern.finditer(folded):
+            specific.append(int(m.group("n")) + (0 if m.groupdict().get("rough") else 1))
+    for found in (
+        specific,
+        [int(m.group("n")) for p in _WORKERS_FALLBACK_RES for m in p.finditer(folded) if outside(m)],
+    ):
         found = [n for n in found if 1 < n < 100_000]
         if found:
             return max(found)
-    return None
+    found = [n for _, _, n in headcounts if 1 < n < 100_000]
+    return max(found) if found else None
+
+
+def _words_to_counts(folded: str) -> str:
+    """Numbers of people in words → digits: «трое» → «3 человек», «два десятка» / «десятка два» → «20
+    человек», «десяток» → «10 человек», then every other numeral («сорок» → «40»)."""
+    if any(stem in folded for stem in _COLLECTIVE_STEMS):
+        folded = _COLLECTIVE_RE.sub(lambda m: f"{_numeral_value(m.group('w'))} человек", folded)
+    folded = numerals_to_digits(folded)
+    if "десят" in folded or "сот" in folded or "дюжин" in folded:
+        folded = _TIMES_RE.sub(_times, folded)
+        folded = _TIMES_BACK_RE.sub(lambda m: f"{int(m.group('a')) * _unit(m.group('u'))} человек", folded)
+        folded = _TEN_RE.sub(lambda m: f"{_unit(m.group())} человек", folded)
+    return folded
+
+
+_COLLECTIVE_STEMS = (
+    "двое",
+    "двои",
+    "трое",
+    "трои",
+    "четвер",
+    "пятер",
+    "шестер",
+    "семер",
+    "восьмер",
+    "девятер",
+    "десятер",
+)
 
 
 def extract_workers(text: str) -> int | None:
     """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
-    specific patterns find, else the largest «N человек» / «водителей больше 30» in the text; numbers in
-    words («сорок водителей», «нас человек двадцать») count only when no number in digits does."""
+    specific patterns find (the writer plus the others counts the writer: «кроме меня ещё 12» → 13; a range
+    counts its lower bound: «15-20 человек» → 15), else the largest «N человек» / «водителей больше 30» in the
+    text, else the whole firm's headcount («на заводе работает 500 человек»); numbers in words («сорок
+    водителей», «нас человек двадцать», «трое с отравлением», «десятка два») count only when no number in
+    digits does."""
     folded = fold_case(text)
     found = _largest_workers(folded) if _ANY_DIGIT_RE.search(text) else None
-    if found is None and _NUMERAL_ONE_RE.search(folded):
-        found = _largest_workers(numerals_to_digits(folded))
+    if found is None and (_NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded):
+        converted = _words_to_counts(folded)
+        if converted != folded:  # «просто», «сорт»: no numeral words, nothing new to read
+            found = _largest_workers(converted)
     return found
 
 

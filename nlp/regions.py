@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,39 @@ MAX_NGRAM = 5
 _GAP_RE = re.compile(r"[ \t.]*")
 TOKEN_RE = re.compile(r"[А-Яа-яЁёA-Za-z]+(?:-[А-Яа-яЁёA-Za-z]+)*")
 CITY_MARKERS = frozenset(
-    {"г", "город", "города", "городе", "городу", "гор", "пгт", "пос", "поселок", "посёлок"}
+    {
+        "г",
+        "город",
+        "города",
+        "городе",
+        "городу",
+        "гор",
+        "пгт",
+        "рп",
+        "пос",
+        "поселок",
+        "посёлок",
+        "поселке",
+        "посёлке",
+        "поселка",
+        "посёлка",
+        "станица",
+        "станице",
+        "станицы",
+        "ст",
+        "ст-ца",
+        "ст-це",
+        "село",
+        "селе",
+        "села",
+        "деревня",
+        "деревне",
+        "деревни",
+        "хутор",
+        "хуторе",
+        "аул",
+        "ауле",
+    }
 )
 PREPOSITIONS = frozenset({"в", "во", "из", "по", "под", "на", "около", "возле"}) | CITY_MARKERS
 STREET_MARKERS = frozenset(
@@ -54,23 +87,40 @@ STREET_MARKERS = frozenset(
         "мкр",
         "микрорайон",
         "проезд",
-        "станция",
-        "ст",
         "метро",
         "имени",
         "им",
     }
 )
 _WORK_CONTEXT_RE = re.compile(
-    r"работа\w*|тружусь|устроил\w*|филиал\w*|завод\w*|склад\w*|цех\w*|вахт\w*|"
-    r"объект\w*|магазин\w*|предприяти\w*",
+    r"работа\w*|работ[уе]\b|тружусь|устроил\w*|филиал\w*|завод\w*|склад\w*|цех\w*|вахт\w*|"
+    r"объект\w*|магазин\w*|предприяти\w*|трудоустро\w*|мест\w* работы",
     re.IGNORECASE,
 )
+# a head office, a registration, a birthplace or a trip: not where the work is, when another place is named
 _AWAY_CONTEXT_RE = re.compile(
-    r"главн\w* офис\w*|головн\w*|центральн\w* офис\w*|зарегистрир\w*|юридическ\w* адрес\w*|"
-    r"переехал\w*|родом|прописк\w*|прописан\w*|в командировк\w*",
+    r"главн\w* офис\w*|головн\w*|центральн\w* офис\w*|зарегистрир\w*|регистраци\w*|юридическ\w* адрес\w*|"
+    r"юр\.? ?адрес\w*|переехал\w*|приехал\w*|родом|родил\w*|прописк\w*|прописан\w*|в командировк\w*|"
+    r"командирова\w*|учредител\w*|владел\w* (?:из|в)|сидит|из офиса",
     re.IGNORECASE,
 )
+# the writer's home: counts when nothing else is named («живу в Подольске, а работаю в Москве» → Москва)
+_HOME_CONTEXT_RE = re.compile(
+    r"живу|живём|живем|проживаю|проживаем|проживание|дом\w* в|езжу из|ездить из|"
+    r"(?:^|\W)(?:я|мы|сам|сама|сами)\s+(?:\w+\s+)?из\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_END_RE = re.compile(r"[.;!?\n(]|,\s*(?:а|но|хотя|однако|сам[аи]?)\s|\s(?:а|но)\s")
+_QUOTED_RE = re.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"")
+_DISTRICT_WORDS = frozenset({"район", "района", "районе", "району", "районом", "р-н", "р-на", "р-не", "р-ну"})
+_REGION_WORDS = frozenset({"обл", "область", "области", "областью", "край", "края", "краю", "крае", "краем"})
+# an organisation named without quotes: «АО Ижмаш», «ооо курганхиммаш»
+_LEGAL_FORM_NAME_RE = re.compile(
+    r"(?<![\w])(?:ООО|ОАО|ЗАО|ПАО|АО|НАО|ГУП|МУП|ФГУП|ооо|оао|зао|пао|ао)\s+"
+    r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
+)
+_NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
+_CAMEL_RE = re.compile(r"[А-ЯЁA-Z][а-яёa-z]+|[а-яёa-z]+")
 RULES_DIR = Path(__file__).with_name("rules")
 
 
@@ -104,6 +154,13 @@ def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
+_FALLBACK_ENDINGS = {  # case endings for a noun pymorphy cannot inflect («Русса» → «Руссе»)
+    "а": {"gent": "ы", "datv": "е", "accs": "у", "ablt": "ой", "loct": "е", "loc2": "е"},
+    "я": {"gent": "и", "datv": "е", "accs": "ю", "ablt": "ей", "loct": "е", "loc2": "е"},
+    "": {"gent": "а", "datv": "у", "accs": "", "ablt": "ом", "loct": "е", "loc2": "е"},
+}
+
+
 def _inflect_word(word: str) -> dict[str, str]:
     """Case → form for one word; hyphenated «Ростов-на-Дону» inflects its first part."""
     if "-на-" in word:
@@ -114,7 +171,7 @@ def _inflect_word(word: str) -> dict[str, str]:
     geo = [p for p in parses if "Geox" in p.tag] or parses
     forms = {case: word for case in CASES}
     if not geo:
-        return forms
+        return _fallback_forms(word)
     parse = geo[0]
     for case in CASES:
         inflected = parse.inflect({case})
@@ -123,11 +180,50 @@ def _inflect_word(word: str) -> dict[str, str]:
     return forms
 
 
+def _fallback_forms(word: str) -> dict[str, str]:
+    forms = {case: word for case in CASES}
+    lower = word.lower()
+    if (
+        not re.fullmatch(r"[а-яё]{3,}", lower)
+        or lower[-1] in "оеиыуюэь"
+        or lower.endswith(("ий", "ый", "ой"))
+    ):
+        return forms
+    ending = lower[-1] if lower[-1] in "ая" else ""
+    stem = word[: len(word) - len(ending)]
+    for case, suffix in _FALLBACK_ENDINGS[ending].items():
+        if ending == "а" and suffix == "ы" and stem[-1:].lower() in "гкхжшщч":
+            suffix = "и"
+        forms[case] = stem + suffix
+    return forms
+
+
+def _compound_forms(word: str) -> set[str]:
+    """Forms of a hyphenated name whose parts both change («Каменск-Уральский» → «Каменске-Уральском»,
+    «Юрьев-Польский» → «Юрьеве-Польском»), besides the forms with only the last part changing."""
+    head, _, tail = word.partition("-")
+    if not head or not tail or "-" in tail or head.lower() in ("усть", "соль", "спас", "гусь", "пыть"):
+        return set()
+    head_forms, tail_forms = _inflect_word(head), _inflect_word(tail)
+    tail_parse = next((p for p in morph.analyzer().parse(tail) if "ADJF" in p.tag and "nomn" in p.tag), None)
+    result = set()
+    for case in CASES:
+        tail_form = tail_forms[case]
+        if tail_parse is not None:
+            inflected = tail_parse.inflect({case})
+            tail_form = inflected.word if inflected is not None else tail_form
+        result.add(f"{head_forms[case]}-{tail_form}")
+        result.add(f"{head}-{tail_form}")
+    return {_fold(form) for form in result}
+
+
 def phrase_forms(phrase: str, agree_all: bool = True) -> set[str]:
     """All case forms of a multi-word name, folded to lower case."""
     words = phrase.split()
     per_word = [_inflect_word(w) for w in words]
     result = {_fold(phrase)}
+    if len(words) == 1 and "-" in phrase and "-на-" not in phrase:
+        result |= _compound_forms(phrase)
     for case in CASES:
         result.add(_fold(" ".join(forms[case] for forms in per_word)))
         if not agree_all and len(words) > 1:  # «в Республике Татарстан»: only the head noun changes
@@ -136,6 +232,8 @@ def phrase_forms(phrase: str, agree_all: bool = True) -> set[str]:
     for form in result:
         if " област" in form:
             extra.add(re.sub(r" област\w*$", " обл", form))
+        if form.endswith((" край", " края", " краю", " крае", " краем")):  # «Краснодарский кр.»
+            extra.add(re.sub(r" кра\w*$", " кр", form))
     return result | extra
 
 
@@ -148,7 +246,11 @@ class Gazetteer:
     """Prebuilt surface-form index of regions, aliases and cities."""
 
     def __init__(
-        self, regions: list[dict[str, Any]], cities: list[dict[str, Any]], aliases: list[dict[str, Any]]
+        self,
+        regions: list[dict[str, Any]],
+        cities: list[dict[str, Any]],
+        aliases: list[dict[str, Any]],
+        words: dict[str, Any] | None = None,
     ):
         self.official = [str(r["name"]) for r in regions]
         official = set(self.official)
@@ -158,6 +260,14 @@ class Gazetteer:
         self.exact: dict[str, str] = {}
         self.lemma_index: dict[str, list[_Entry]] = {}
         self.first_words: set[str] = set()
+        self.exact_after_preposition: set[str] = set()
+        self.adjectives: dict[str, str] = {}  # «одинцовский» → Московская область
+        self.prefixes: dict[str, str] = {}  # «курган» → Курганская область (for «Курганхиммаш»)
+        self.region_adjectives: dict[str, str] = {}  # «курганский» → Курганская область (for typos)
+        self.fuzzy: dict[str, set[str]] = {}  # a form with one letter deleted → forms («красноярсе»)
+        self._misspelt_cache: dict[str, tuple[_Entry, str] | None] = {}
+        words = words or {}
+        not_places = {_fold(str(w)) for w in words.get("not_places") or []}
 
         for name in self.official:
             core = _core_name(name)
@@ -172,6 +282,8 @@ class Gazetteer:
                 raise ValueError(f"region alias {item['alias']!r}: unknown region {region!r}")
             if item.get("exact"):
                 self.exact[str(item["alias"])] = region
+                if item.get("after_preposition"):
+                    self.exact_after_preposition.add(str(item["alias"]))
             else:
                 self._add(
                     phrase_forms(str(item["alias"])), _Entry((region,), self._kind(region), False, False)
@@ -179,21 +291,32 @@ class Gazetteer:
 
         by_name: dict[str, set[str]] = {}
         names: dict[str, list[str]] = {}
-        centre: dict[str, str] = {}  # region → its first listed city (the gazetteer lists the centre first)
+        # region → the names of its first listed city (the gazetteer lists the centre first), with its aliases
+        centre: dict[str, set[str]] = {}
         for city in cities:
             region = str(city["region"])
             if region not in official:
                 continue
-            centre.setdefault(region, _fold(str(city["name"])))
-            for name in [str(city["name"]), *[str(a) for a in city.get("aliases") or []]]:
+            city_names = [str(city["name"]), *[str(a) for a in city.get("aliases") or []]]
+            centre.setdefault(region, {_fold(n) for n in city_names})
+            for name in city_names:
                 by_name.setdefault(_fold(name), set()).add(region)
                 names.setdefault(_fold(name), []).append(name)
+        city_region: dict[str, str] = {}  # unambiguous (or capital) city name → region
         for key, regions_of in by_name.items():
             name = names[key][0]
-            adjective = " " not in name and any("ADJF" in p.tag for p in morph.analyzer().parse(name)[:1])
-            capitals = [r for r in regions_of if centre.get(r) == key]
+            adjective = (
+                " " not in name
+                and "-" not in name
+                and any("ADJF" in p.tag for p in morph.analyzer().parse(name)[:1])
+            )
+            capitals = [r for r in regions_of if key in centre.get(r, set())]
             capital_of = capitals[0] if len(regions_of) > 1 and len(capitals) == 1 else None
             entry = _Entry(tuple(sorted(regions_of)), "city", False, adjective, capital_of)
+            if capital_of is not None:
+                city_region[key] = capital_of
+            elif len(regions_of) == 1:
+                city_region[key] = next(iter(regions_of))
             if "." in name:  # «Н. Новгород»: the initial stays, the rest inflects
                 head, _, rest = name.partition(" ")
                 self._add({f"{_fold(head).rstrip('.')} {form}" for form in phrase_forms(rest)}, entry)
@@ -201,6 +324,48 @@ class Gazetteer:
             self._add(phrase_forms(name), entry)
             if " " not in name and "-" not in name:
                 self.lemma_index.setdefault(morph.lemma(name), []).append(entry)
+        self._build_derived(city_region, words, not_places)
+
+    def _build_derived(
+        self, city_region: dict[str, str], words: dict[str, Any], not_places: set[str]
+    ) -> None:
+        """Adjectives of towns and subjects, and beginnings of compound organisation names."""
+        for key, region in city_region.items():
+            if " " in key or len(key) < 4 or key in not_places:
+                continue
+            if "-" in key:
+                if "-на-" not in key:
+                    self.adjectives.setdefault(_city_adjective(key), region)  # «кирово-чепецкий»
+                continue
+            if "Geox" not in morph.tags(key) and "Geox" not in morph.tags(key.capitalize()):
+                continue  # «тара», «бор»: ordinary words, not stems of names
+            self.adjectives.setdefault(_city_adjective(key), region)
+            self.prefixes.setdefault(key, region)
+            if len(key.rstrip("аяоыиь")) >= 5:  # «тюмен(ь)», «воркут(а)», not «озер(ы)»
+                self.prefixes.setdefault(key.rstrip("аяоыиь"), region)
+        for form, entries in self.forms.items():  # «Сахалинморнефтегаз», «Камчатскэнерго»: one-word aliases
+            regions_of = {r for e in entries for r in e.regions}
+            if " " not in form and "-" not in form and len(form) >= 5 and len(regions_of) == 1:
+                if entries[0].kind == "region":
+                    self.prefixes.setdefault(form.rstrip("аяоыиь"), next(iter(regions_of)))
+        for adjective, city in (words.get("irregular_adjectives") or {}).items():
+            of_city = city_region.get(_fold(str(city)))
+            if of_city:
+                self.adjectives[_fold(str(adjective))] = of_city
+        for name in self.official:
+            first = _core_name(name).split()[0]
+            if re.search(r"(?:ск|цк)(?:ая|ий|ой)$", first) and " " in _core_name(name):
+                lemma = morph.lemma(first)
+                self.region_adjectives[lemma] = name
+                self.adjectives[lemma] = name
+        for adjective in not_places:
+            self.adjectives.pop(adjective, None)
+        for form, entries in self.forms.items():  # one letter wrong, missing, extra or swapped
+            if len(form) >= 6 and " " not in form and len({r for e in entries for r in e.regions}) == 1:
+                for key in _deletions(form):
+                    self.fuzzy.setdefault(key, set()).add(form)
+        for prefix, region in (words.get("org_prefixes") or {}).items():
+            self.prefixes[_fold(str(prefix))] = str(region)
 
     def _kind(self, region: str) -> str:
         return "city" if region in self.federal_cities else "region"
@@ -222,12 +387,24 @@ class Gazetteer:
             """Tokens k and k + 1 are separated only by spaces and dots («Н. Новгород», «Самарская обл.»)."""
             return _GAP_RE.fullmatch(text, toks[k][2], toks[k + 1][1]) is not None
 
+        quoted = (
+            [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)] if '"' in text or "«" in text else []
+        )
+        in_quotes: set[int] = set()
+        if quoted:
+            starts = [t[1] for t in toks]
+            for s, e in quoted:
+                in_quotes.update(range(bisect_right(starts, s), bisect_left(starts, e)))
         places: list[Place] = []
         i = 0
         while i < len(toks):
             word, start, end = toks[i]
+            if in_quotes and i in in_quotes:
+                i += 1  # a name in quotes is an organisation's («ООО "Строитель"»), see org_region()
+                continue
             if word in self.exact:
-                places.append(Place(word, start, end, self.exact[word], "region"))
+                if word not in self.exact_after_preposition or (i > 0 and folded[i - 1] in PREPOSITIONS):
+                    places.append(Place(word, start, end, self.exact[word], "region"))
                 i += 1
                 continue
             matched = 0
@@ -259,8 +436,130 @@ class Gazetteer:
                     if place is not None:
                         places.append(place)
                         matched = 1
+            if (
+                not matched
+                and len(word) >= 6
+                and (word[:1].isupper() or (i > 0 and folded[i - 1] in PREPOSITIONS))
+            ):
+                place = self._misspelt(toks, folded, i, text)
+                if place is not None:
+                    places.append(place)
+                    matched = 1
+            if not matched and i + 1 < len(toks) and folded[i + 1] in _NEXT_WORDS:
+                place = self._derived(toks, folded, i, text)
+                if place is not None:
+                    places.append(place)
+                    matched = 1
+            if (
+                not matched
+                and "-" in word
+                and word[:1].isupper()
+                and (i == 0 or folded[i - 1] not in STREET_MARKERS)
+            ):  # «дорога Чита-Хабаровск»
+                offset = start
+                for part in word.split("-"):
+                    entries = self.forms.get(_fold(part)) if part[:1].isupper() and len(part) > 2 else None
+                    if entries:
+                        regions_of = {r for e in entries for r in e.regions}
+                        region = next(iter(regions_of)) if len(regions_of) == 1 else entries[0].capital_of
+                        if region and not entries[0].adjective:
+                            places.append(Place(part, offset, offset + len(part), region, entries[0].kind))
+                    offset += len(part) + 1
             i += matched or 1
         return places
+
+    def _derived(
+        self, toks: list[tuple[str, int, int]], folded: list[str], i: int, text: str
+    ) -> Place | None:
+        """«Одинцовский район» (a district named after its town) and a misspelt subject before «обл.» / «край»
+        («кургаская обл»)."""
+        following = folded[i + 1]
+        if following in _DISTRICT_WORDS:
+            lemma = morph.lemma(folded[i])
+            region = self.adjectives.get(lemma)
+            if region and lemma not in self.region_adjectives:
+                return Place(text[toks[i][1] : toks[i + 1][2]], toks[i][1], toks[i + 1][2], region, "city")
+        elif following in _REGION_WORDS and len(folded[i]) >= 6:
+            lemma = morph.lemma(folded[i])
+            for adjective, region in self.region_adjectives.items():
+                if _close(lemma[:-2], adjective[:-2]):
+                    return Place(
+                        text[toks[i][1] : toks[i + 1][2]], toks[i][1], toks[i + 1][2], region, "region"
+                    )
+        return None
+
+    def _misspelt(
+        self, toks: list[tuple[str, int, int]], folded: list[str], i: int, text: str
+    ) -> Place | None:
+        """A town or subject with one letter wrong, missing, extra or two swapped («в Красноярксе», «в
+        Новосибирсе»), for a word the dictionary does not know; the first letter must be right."""
+        word = folded[i]
+        if word in self._misspelt_cache:
+            found = self._misspelt_cache[word]
+        else:
+            found = self._misspelt_lookup(word)
+            if len(self._misspelt_cache) > 50_000:
+                self._misspelt_cache.clear()
+            self._misspelt_cache[word] = found
+        if found is None:
+            return None
+        entry, region = found
+        if entry.adjective and (i == 0 or folded[i - 1] not in PREPOSITIONS):
+            return None
+        if self._looks_like_person(toks, i, text):
+            return None  # «Кирова И.»: a surname
+        return Place(toks[i][0], toks[i][1], toks[i][2], region, entry.kind)
+
+    def _misspelt_lookup(self, word: str) -> tuple[_Entry, str] | None:
+        candidates = set(self.fuzzy.get(word, ()))
+        for key in _deletions(word):
+            candidates |= self.fuzzy.get(key, set())
+            if key in self.forms and len(key) >= 6:
+                candidates.add(key)
+        candidates = {c for c in candidates if c[0] == word[0] and abs(len(c) - len(word)) <= 1}
+        regions_of = {r for c in candidates for e in self.forms[c] for r in e.regions}
+        if len(regions_of) != 1 or morph.analyzer().word_is_known(word):
+            return None  # a real word one letter away from a town («Казане»: a cauldron) is that word
+        return self.forms[next(iter(candidates))][0], next(iter(regions_of))
+
+    def org_region(self, text: str) -> str | None:
+        """The region named inside organisation names, for a text that names no place: «АО "Уфимский
+        моторостроительный завод"», «ООО "Мираторг-Брянск"», «ООО "КазаньТехСервис"», «ГУП "Мосгортранс"»,
+        «АО "Курганхиммаш"»."""
+        segments = [text[m.start() + 1 : m.end() - 1] for m in _QUOTED_RE.finditer(text)]
+        segments += [m.group("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
+        for segment in segments:
+            for token in TOKEN_RE.findall(segment):
+                parts = [token] if token.isupper() else [token, *_CAMEL_RE.findall(token)]
+                if "-" in token:
+                    parts += token.split("-")
+                for part in parts:
+                    region = self._org_word_region(part)
+                    if region:
+                        return region
+        return None
+
+    def _org_word_region(self, word: str) -> str | None:
+        key = _fold(word)
+        if len(key) < 3:
+            return None
+        entries = self.forms.get(key)
+        if entries:
+            regions_of = {r for e in entries for r in e.regions}
+            if len(regions_of) == 1:
+                return next(iter(regions_of))
+            if entries[0].capital_of:
+                return entries[0].capital_of
+        if len(key) >= 5:
+            region = self.adjectives.get(morph.lemma(key))
+            if region:
+                return region
+        if len(key) >= 5 and (not morph.analyzer().word_is_known(key) or "Orgn" in morph.tags(key)):
+            for length in range(min(len(key) - 3, 20), 1, -1):
+                region = self.prefixes.get(key[:length])
+                if region:
+                    return region
+        return None
 
     def _accept(
         self, entries: list[_Entry], toks: list[tuple[str, int, int]], i: int, n: int, text: str
@@ -279,29 +578,39 @@ class Gazetteer:
                 pass
             elif previous in CITY_MARKERS:
                 pass
-            elif previous in PREPOSITIONS and n == 1 and _is_place_word(first):
-                pass
+            elif (
+                n == 1
+                and len(first) > 3
+                and (_is_place_word(first) or not morph.analyzer().word_is_known(first))
+            ):
+                pass  # «ооо "флагман" абакан», «работаю в новосибирске»
+            elif n > 1 and entry.kind == "city":
+                pass  # «нижний новгород», «набережные челны»
             else:
                 return None
+        if entry.kind == "city" and entry.adjective:
+            if previous not in PREPOSITIONS and text[start - 1 : start] != "(":
+                return None  # «Мирный договор», «Московский район»
         if entry.kind == "city" and entry.regions[0] not in self.federal_cities:
-            if entry.adjective and previous not in PREPOSITIONS:
-                return None
-            if n == 1 and self._looks_like_person(toks, i):
+            if n == 1 and self._looks_like_person(toks, i, text):
                 return None
         regions = {r for e in (regional or entries) for r in e.regions}
         region = next(iter(regions)) if len(regions) == 1 else entry.capital_of
         return Place(text[start:end], start, end, region, entry.kind)
 
     @staticmethod
-    def _looks_like_person(toks: list[tuple[str, int, int]], i: int) -> bool:
+    def _looks_like_person(toks: list[tuple[str, int, int]], i: int, text: str) -> bool:
         """«Королёв И.И.», «Киров Андрей»: a city name used as a surname."""
         tags = morph.tags(toks[i][0])
         if "Surn" not in tags:
             return False
-        neighbours = [toks[k][0] for k in (i - 1, i + 1) if 0 <= k < len(toks)]
-        for word in neighbours:
+        neighbours = [toks[k] for k in (i - 1, i + 1) if 0 <= k < len(toks)]
+        for word, _, end in neighbours:
             if len(word) == 1 and word.isupper():
-                return True
+                if text[end : end + 1] == ".":  # an initial («Королёв И.», not «в Кирове. С меня»)
+                    return True
+                continue
+            word = str(word)
             if word[:1].isupper() and morph.tags(word) & {"Name", "Patr"}:
                 return True
         return False
@@ -312,28 +621,87 @@ def _is_place_word(word: str) -> bool:
     return bool(parses) and "Geox" in parses[0].tag
 
 
+def _context(place: Place, text: str, previous_end: int) -> str:
+    """What a mention is about: "away" (head office, registration, birth, a trip), "home" (where the writer
+    lives), "work" or "plain"; read from its own clause only («Главный офис в Москве, а работаю в Казани»)."""
+    before = text[max(0, place.start - 60, previous_end) : place.start]
+    ends = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
+    if ends:
+        before = before[ends[-1] :]
+    if _AWAY_CONTEXT_RE.search(before):
+        return "away"
+    if _HOME_CONTEXT_RE.search(before):
+        return "home"
+    if _WORK_CONTEXT_RE.search(before):
+        return "work"
+    return "plain"
+
+
 def resolve(places: list[Place], text: str | None = None) -> str | None:
-    """The complaint's region. Subject names beat cities; among them the best score wins: one point per
-    mention, more where the sentence is about work («работаю в …», «филиал в …»), less where it is about a
-    head office or a move («главный офис в Москве»); ties go to the first mention."""
+    """The complaint's region. Mentions about a head office, a registration, a birthplace or a trip count
+    only when nothing else is named, and the writer's home only when no other place is; then subject names
+    beat cities, and among them the best score wins: one point per mention, more where the sentence is about
+    work («работаю в …», «филиал в …»); ties go to the first mention. With no place at all, a place inside an
+    organisation's name («АО "Уфимский моторостроительный завод"») is taken."""
+    found = [p for p in places if p.region]
+    if found and text is not None:
+        contexts = []
+        previous_end = 0
+        for place in found:
+            contexts.append(_context(place, text, previous_end))
+            previous_end = place.end
+        for dropped in ({"away", "home"}, {"away"}):
+            kept = [p for p, c in zip(found, contexts, strict=True) if c not in dropped]
+            if kept:
+                weights = {id(p): 1.5 if c == "work" else 1.0 for p, c in zip(found, contexts, strict=True)}
+                return _best(kept, weights)
+        return _best(found, {})
+    if found:
+        return _best(found, {})
+    if text is not None:
+        return gazetteer().org_region(text)
+    return None
+
+
+def _best(found: list[Place], weights: dict[int, float]) -> str | None:
     for kind in ("region", "city"):
-        found = [p for p in places if p.kind == kind and p.region]
-        if not found:
+        of_kind = [p for p in found if p.kind == kind]
+        if not of_kind:
             continue
         scores: dict[str, float] = {}
-        for place in found:
-            weight = 1.0
-            if text is not None:
-                before = text[max(0, place.start - 60) : place.start]
-                if _AWAY_CONTEXT_RE.search(before[-40:]):
-                    weight -= 0.8
-                elif _WORK_CONTEXT_RE.search(before):
-                    weight += 0.5
+        for place in of_kind:
             assert place.region is not None
-            scores[place.region] = scores.get(place.region, 0.0) + weight
+            scores[place.region] = scores.get(place.region, 0.0) + weights.get(id(place), 1.0)
         best = max(scores.values())
-        return next(p.region for p in found if p.region is not None and scores[p.region] == best)
+        return next(p.region for p in of_kind if p.region is not None and scores[p.region] == best)
     return None
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:k] + word[k + 1 :] for k in range(len(word))}
+
+
+def _city_adjective(name: str) -> str:
+    """«курск» → «курский», «самара» → «самарский», «казань» → «казанский», «сургут» → «сургутский»."""
+    if name.endswith(("ск", "цк")):
+        return name + "ий"
+    if name[-1] in "аяоыиеь":
+        return name[:-1] + "ский"
+    return name + "ский"
+
+
+def _close(a: str, b: str) -> bool:
+    """Edit distance at most 1 (one letter missing, extra or wrong), for misspelt subject names."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    for k in range(len(a)):
+        if a[k] != b[k]:
+            return a[k:] == b[k + 1 :] or a[k + 1 :] == b[k + 1 :]
+    return True
 
 
 def region_from_inn(inns: list[str]) -> str | None:
@@ -367,7 +735,10 @@ def gazetteer() -> Gazetteer:
                 cities_path = kb / "gazetteer" / "cities.yaml"
                 cities = _load_yaml(cities_path) if cities_path.exists() else []
                 _gazetteer = Gazetteer(
-                    _load_yaml(kb / "regions.yaml"), cities, _load_yaml(RULES_DIR / "region_aliases.yaml")
+                    _load_yaml(kb / "regions.yaml"),
+                    cities,
+                    _load_yaml(RULES_DIR / "region_aliases.yaml"),
+                    _load_yaml(RULES_DIR / "place_words.yaml"),
                 )
     return _gazetteer
 
