@@ -7,7 +7,9 @@ is involved. Two heads share the features:
 * ``doc``: one-vs-rest logistic regression over whole complaints (multi-label), Platt-calibrated on
   out-of-fold scores;
 * ``sent``: multinomial logistic regression over sentences, classes = categories + ``_none`` (greetings,
-  requests, context); it decides which sentences make up each problem.
+  requests, context); it decides which sentences make up each problem;
+* ``urgent``: binary logistic regression over whole complaints (urgent for an accident, a death, a
+  poisoning or a danger), Platt-calibrated; it backs up the urgency rules (``nlp.urgency``).
 
 A category's score is ``w · p_doc + (1 − w) · max over sentences p_sent``; ``w``, the decision threshold and
 the confidence calibration (Platt on the fused score) are chosen on out-of-fold predictions in training.
@@ -74,6 +76,7 @@ class Encoded:
     sent_proba: np.ndarray
     rows: list[tuple[np.ndarray, np.ndarray]]
     doc_proba: np.ndarray
+    urgent_proba: float = 0.0  # the urgency head's calibrated probability (0 without the head)
 
 
 CHAR_CACHE_LIMIT = 200_000  # tokens whose char n-gram ids are remembered (a few tens of MB at most)
@@ -106,6 +109,11 @@ class Model:
         self.sent_coef = arrays["sent_coef"].astype(np.float32)
         self.sent_intercept = arrays["sent_intercept"].astype(np.float32)
         self.review_threshold = float(meta.get("review_threshold", 0.5))
+        self.urgent_coef = arrays["urgent_coef"].astype(np.float32) if "urgent_coef" in arrays else None
+        self.urgent_intercept = float(arrays["urgent_intercept"][0]) if "urgent_coef" in arrays else 0.0
+        platt = arrays.get("urgent_platt", np.array([1.0, -30.0]))
+        self.urgent_platt = (float(platt[0]), float(platt[1]))
+        self.urgent_threshold = float(meta.get("urgent_threshold", 2.0))  # above 1: the head never fires
         self.n_features = len(self.idf)
         self._char_cache: dict[str, tuple[int, ...]] = {}
 
@@ -175,7 +183,12 @@ class Model:
         _, doc_col, doc_val = self._rows(ids, np.zeros(len(ids), dtype=np.int64), 1)
         doc_scores = self.doc_coef[:, doc_col] @ doc_val + self.doc_intercept
         doc = 1.0 / (1.0 + np.exp(-np.clip(self.platt_a * doc_scores + self.platt_b, -30.0, 30.0)))
-        return Encoded(proba.reshape(n, n_classes), rows, doc)
+        urgent = 0.0
+        if self.urgent_coef is not None:
+            raw = float(self.urgent_coef[doc_col] @ doc_val) + self.urgent_intercept
+            a, b = self.urgent_platt
+            urgent = float(1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -30.0, 30.0))))
+        return Encoded(proba.reshape(n, n_classes), rows, doc, urgent)
 
     def vector(self, ids: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF row as (indices, values); word and char blocks are L2-normalised separately."""

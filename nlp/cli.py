@@ -98,9 +98,15 @@ def train_command(data: Path) -> None:
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
-@nlp_group.command("eval", help="Качество на отложенном наборе dev.jsonl. / Evaluate on the dev set.")
+@nlp_group.command(
+    "eval",
+    help="Качество на отложенном наборе dev.jsonl или на другом файле (--data/--file). / Evaluate on the dev "
+    "set or on another labelled file.",
+)
 @click.option(
     "--data",
+    "--file",
+    "data",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=DEV_PATH,
     show_default=True,

@@ -22,6 +22,7 @@ import numpy as np
 from nlp.classify import Model, decide
 from nlp.clean import clean
 from nlp.dataset import TRAIN_PATH, load
+from nlp.pipeline import Analyzer
 from nlp.split import sentences
 from nlp.train import _macro, fit, taxonomy_codes
 from nlp.translit import analysis_text
@@ -32,13 +33,17 @@ MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2]  # out_of_scope wins when its score + marg
 OUTER_SEED = 7
 
 
-def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray]:
-    """(doc head probabilities, max sentence probabilities) of a complaint, as the pipeline computes them."""
+URGENT_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+
+
+def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """(doc head probabilities, max sentence probabilities, urgency head probability) of a complaint, as the
+    pipeline computes them."""
     cleaned = clean(analysis_text(text)[0])
     sents = sentences(cleaned.body_text) or sentences(cleaned.facts_text)
     encoded = model.encode([s.text for s in sents])
     sent_max = encoded.sent_proba[:, :n_cat].max(axis=0) if len(sents) else np.zeros(n_cat)
-    return encoded.doc_proba, sent_max
+    return encoded.doc_proba, sent_max, encoded.urgent_proba
 
 
 def nested_scores(
@@ -55,14 +60,42 @@ def nested_scores(
         arrays, meta, _ = fit([records[i] for i in train_idx], categories, params)
         model = Model(arrays, meta)
         pairs = [_scores(model, records[i]["text"], len(categories)) for i in test_idx]
+        model.urgent_threshold = 2.0  # urgency without the head; the head is added in `urgency`
+        analyses = Analyzer(model, use_ner=False).analyze_many([records[i]["text"] for i in test_idx])
         result.append(
             {
-                "doc": np.array([d for d, _ in pairs]),
-                "sent": np.array([s for _, s in pairs]),
+                "doc": np.array([d for d, _, _ in pairs]),
+                "sent": np.array([s for _, s, _ in pairs]),
+                "head": np.array([u for _, _, u in pairs]),
+                "rules": np.array([a.urgent for a in analyses]),
+                "urgent": np.array([bool(records[i].get("urgent")) for i in test_idx]),
                 "Y": np.array([[int(c in records[i]["categories"]) for c in categories] for i in test_idx]),
             }
         )
     return result
+
+
+def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
+    """Urgent recall and precision of the whole pipeline with the fold models on the held-out folds: the
+    rules alone, and the rules or the urgency head from each threshold."""
+    gold = np.concatenate([fold["urgent"] for fold in scores])
+    rules = np.concatenate([fold["rules"] for fold in scores])
+    head = np.concatenate([fold["head"] for fold in scores])
+
+    def measure(pred: np.ndarray) -> dict[str, Any]:
+        tp = int(np.sum(pred & gold))
+        return {
+            "recall": round(tp / max(int(gold.sum()), 1), 4),
+            "precision": round(tp / max(int(pred.sum()), 1), 4),
+            "missed": int(np.sum(gold & ~pred)),
+            "false_alarms": int(np.sum(pred & ~gold)),
+        }
+
+    return {
+        "gold_urgent": int(gold.sum()),
+        "rules": measure(rules),
+        "rules_or_head": {str(t): measure(rules | (head >= t)) for t in URGENT_THRESHOLDS},
+    }
 
 
 def grid(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str, Any]:
@@ -103,7 +136,12 @@ def nested_grid(
 ) -> dict[str, Any]:
     oos = taxonomy_codes().index("out_of_scope")
     scores = nested_scores(path, folds, params)
-    return {"records": len(load(path)), "params": params or {}, **grid(scores, oos)}
+    return {
+        "records": len(load(path)),
+        "params": params or {},
+        **grid(scores, oos),
+        "urgency": urgency(scores),
+    }
 
 
 if __name__ == "__main__":

@@ -233,7 +233,12 @@ class Analyzer:
         categories = [p.category for p in problems]
         scores = {category: float(fused[j]) for j, category in enumerate(clf.categories)}
         urgent, reason = urgency.assess(
-            [s.text for s in sents], categories, state.facts.workers_affected, scores
+            [s.text for s in sents],
+            categories,
+            state.facts.workers_affected,
+            scores,
+            encoded.urgent_proba,
+            clf.urgent_threshold,
         )
         return Analysis(
             categories, problems, state.facts, urgent, reason, clf.review_threshold, state.truncated

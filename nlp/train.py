@@ -40,7 +40,20 @@ PARAMS: dict[str, Any] = {
     "thresholds": [0.35],
     "oos_margins": [0.0],  # out_of_scope wins when its score + margin reaches the best labour score
     "se_rule": 1.0,  # settings within this many standard errors of the best out-of-fold macro-F1 tie
+    # Urgency head: a complaint is urgent (besides the rules) when its calibrated probability reaches this
+    # (chosen with `python -m nlp.nested_cv`: urgent recall and precision of the whole pipeline on held-out
+    # folds). Mass wage arrears are left to the rules and are not targets of the head.
+    "urgent_C": 10.0,
+    "urgent_threshold": 0.5,
 }
+
+
+def urgent_target(record: dict[str, Any]) -> int:
+    """1: urgent for an accident, a death, a poisoning or a danger; 0: not urgent; -1: urgent only (or
+    also) for mass wage arrears, which the rules decide from the number of workers: not a target."""
+    if not record.get("urgent"):
+        return 0
+    return -1 if str(record.get("urgent_reason") or "").startswith("массов") else 1
 
 
 def doc_features(record: dict[str, Any]) -> Features:
@@ -175,9 +188,16 @@ def fit(
     folds = KFold(n_splits=params["folds"], shuffle=True, random_state=SEED)
     oof_doc = np.zeros(Y.shape)
     oof_sent = np.zeros(Y.shape)
+    U = np.array([urgent_target(r) for r in records], dtype=np.int64)
+    oof_urgent = np.zeros(len(records))
     fold_tests: list[np.ndarray] = []
     for train_idx, test_idx in folds.split(X):
         fold_tests.append(test_idx)
+        known = train_idx[U[train_idx] >= 0]
+        if len(set(U[known].tolist())) == 2:
+            oof_urgent[test_idx] = (
+                _doc_head(params["urgent_C"]).fit(X[known], U[known]).decision_function(X[test_idx])
+            )
         for j in range(n_cat):
             y = Y[train_idx, j]
             if y.min() == y.max():
@@ -250,6 +270,17 @@ def fit(
 
     sent_coef, sent_intercept = _fit_sentence_head(Xs, ys, len(sent_classes), params["sent_C"])
 
+    # urgency head on everything, Platt-scaled on its out-of-fold scores
+    urgent_coef = np.zeros(X.shape[1], dtype=np.float32)
+    urgent_platt = np.array([1.0, -30.0], dtype=np.float32)  # never fires without both classes
+    urgent_intercept = np.zeros(1, dtype=np.float32)
+    known = np.flatnonzero(U >= 0)
+    if len(set(U[known].tolist())) == 2:
+        head = _doc_head(params["urgent_C"]).fit(X[known], U[known])
+        urgent_coef, urgent_intercept[0] = head.coef_[0], head.intercept_[0]
+        platt = LogisticRegression(C=1e4, random_state=SEED).fit(oof_urgent[known].reshape(-1, 1), U[known])
+        urgent_platt[:] = platt.coef_[0, 0], platt.intercept_[0]
+
     word_vocab = [f for f, _ in sorted(word.vocabulary_.items(), key=lambda kv: kv[1])]
     char_vocab = [f for f, _ in sorted(char.vocabulary_.items(), key=lambda kv: kv[1])]
     arrays = {
@@ -261,6 +292,9 @@ def fit(
         "platt_b": platt_b,
         "sent_coef": sent_coef.astype(np.float16),
         "sent_intercept": sent_intercept,
+        "urgent_coef": urgent_coef.astype(np.float16),
+        "urgent_intercept": urgent_intercept,
+        "urgent_platt": urgent_platt,
     }
     meta = {
         "kind": "tfidf-lemma+char / logistic regression (doc one-vs-rest + sentence softmax, fused)",
@@ -272,6 +306,7 @@ def fit(
         "confidence_a": round(conf_a, 6),
         "confidence_b": round(conf_b, 6),
         "review_threshold": params["review_threshold"],
+        "urgent_threshold": params["urgent_threshold"],
         "params": params,
         "seed": SEED,
         "n_train": len(records),

@@ -12,6 +12,7 @@ from nlp.fastre import LowerPattern
 
 RULES_PATH = Path(__file__).with_name("rules") / "urgency.yaml"
 ACCIDENT_REASON = "несчастный случай на производстве"
+DANGER_REASON = "угроза жизни и здоровью работников"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def assess(
     categories: list[str],
     workers_affected: int | None,
     scores: dict[str, float] | None = None,
+    urgent_proba: float = 0.0,
+    urgent_threshold: float = 2.0,
 ) -> tuple[bool, str | None]:
     """(urgent, reason) for a complaint given its sentences, predicted categories, facts and the
     classifier's category scores. Urgency prefers recall: a category counts here from a lower score
@@ -89,7 +92,12 @@ def assess(
     A complaint classified only as out_of_scope (a consumer's food poisoning, a neighbour's accident) is
     urgent only for a death or an accident, or when the sentence that fired speaks of a workplace
     («на смене», «в цеху», «начальник»), or for unpaid wages of the whole staff («всей смене не выдали
-    зарплату»): the classifier may have missed a labour complaint, and urgency prefers recall."""
+    зарплату»): the classifier may have missed a labour complaint, and urgency prefers recall.
+
+    Last, the classifier's urgency head (``urgent_proba`` ≥ ``urgent_threshold``) catches accidents and
+    dangers told in words no rule knows («бык затоптал», «кровля села, двоих привалило»); its reason is an
+    accident when the classifier scores workplace_accident above occupational_safety, else a danger. For a
+    complaint classified only as out_of_scope the head counts only when the text speaks of a workplace."""
     config = rules()
     scores = scores or {}
     match = rule_match(sentences)
@@ -123,4 +131,9 @@ def assess(
         and any(p.search(text) for p in config.mass_patterns)
     ):
         return True, config.mass_reason  # «всей смене не выдали зарплату» read as out_of_scope
+    if urgent_proba >= urgent_threshold and (
+        not out_of_scope or any(p.search(text) for p in config.workplace)
+    ):
+        accident = scores.get("workplace_accident", 0.0) >= scores.get("occupational_safety", 0.0)
+        return True, ACCIDENT_REASON if accident else DANGER_REASON
     return False, None

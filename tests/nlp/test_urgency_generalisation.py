@@ -1,0 +1,195 @@
+"""Urgency in other people's words: euphemisms and everyday constructions of the rules, the urgency head of
+the classifier, and the tools that measure them (nested cross-validation, ``nlp eval --file``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from nlp import Analyzer
+from nlp.classify import model
+from nlp.cli import nlp_group
+from nlp.nested_cv import urgency
+from nlp.train import urgent_target
+from nlp.urgency import ACCIDENT_REASON, DANGER_REASON, assess, rule_reason
+
+DEATH = "гибель работника на производстве"
+ACC = ACCIDENT_REASON
+POISON = "отравление на рабочем месте"
+DANGER = DANGER_REASON
+MASS = "массовая невыплата заработной платы"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        # deaths told by euphemisms
+        ("дедушка наш, сторож на базе, ушёл из жизни прямо на дежурстве", DEATH),
+        ("врачи его так и не откачали", DEATH),
+        ("до больницы его не довезли", DEATH),
+        ("у нас сварщика не стало на прошлой неделе", DEATH),
+        ("мужа не стало, его завалило в шахте", DEATH),
+        # injuries in impersonal and everyday words
+        ("в шахте двоих привалило породой", ACC),
+        ("парню руку замотало в конвейер", ACC),
+        ("бригадир уронил на меня ящик с болтами", ACC),
+        ("после той смены он остался без пальца", ACC),
+        ("электрика прихватило током на щите", ACC),
+        ("бревном приложило вальщика", ACC),
+        ("переломало рёбра упавшим мешком", ACC),
+        ("руку разъело щёлочью", ACC),
+        ("на продавщицу напали с ножом прямо за кассой", ACC),
+        ("её еле откачали на месте", ACC),
+        ("пальцы на ногах почернели после смены в морозилке", ACC),
+        ("теперь ходит в гипсе и без зарплаты", ACC),
+        ("грузчик упал с высоты третьего этажа", ACC),
+        ("брат сейчас больница лежит", ACC),
+        ("лежит под капельницами уже неделю", ACC),
+        # poisoning
+        ("маляр наглотался растворителя", POISON),
+        ("всех выворачивало после обработки", POISON),
+        ("мы кашляли до крови после смены", POISON),
+        ("горло дерёт и глаза режет от этой химии", POISON),
+        # immediate danger
+        ("паллеты висят над головой у людей", DANGER),
+        ("стеллажи шатаются и гнутся под грузом", DANGER),
+        ("стенки котлована не укреплены, земля уже ползла", DANGER),
+        ("мужики говорят рано или поздно бахнет", DANGER),
+        ("работаем на улице при минус 42", DANGER),
+        ("печка в балке сдохла, спим в куртках", DANGER),
+        ("кран работает при ветре 20 м/с", DANGER),
+        ("водитель задремал на трассе", DANGER),
+        ("кнопка аварийной остановки не работает с лета", DANGER),
+        ("датчики метана обмотали тряпками", DANGER),
+    ],
+)
+def test_euphemisms_are_urgent(sentence: str, reason: str) -> None:
+    assert rule_reason([sentence]) == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Отпуск не дали, хотя мама в больнице лежит после операции.",
+        "Когда умер свёкор, мне не дали отгул на похороны.",
+        "Мама ушла из жизни, а отпуск без сохранения не дали.",
+        "Мой отец умер в больнице из-за халатности врачей.",
+        "Работаю в травмпункте медсестрой, переработки не оплачивают.",
+        "Сломала ногу дома на гололёде, больничный оплатили за три дня.",
+        "Работодатель затянул с выплатой расчёта на два месяца.",
+        "Больничный - минус 30% премии.",
+        "Мне чуть не урезали премию.",
+        "Мы откачиваем воду из котлована вручную.",
+        "Не перевели аванс, я одна такая в отделе.",
+        "Нам порезали премию в два раза.",
+    ],
+)
+def test_near_misses_are_not_urgent(sentence: str) -> None:
+    assert rule_reason([sentence]) is None
+
+
+def test_a_cover_up_at_home_is_still_an_accident() -> None:
+    assert rule_reason(["бригадир сказал говори что упал дома, а он упал с лесов"]) == ACC
+
+
+@pytest.mark.parametrize(
+    ("sentences", "workers"),
+    [
+        (["Водители маршруток всего нашего парка сидят без денег с осени."], None),
+        (["Нам на швейке, человек под сорок, третий месяц ни копейки."], None),
+        (["Сорок семь человек автоколонны не видели зарплаты с ноября."], 47),
+    ],
+)
+def test_mass_arrears_in_other_words(sentences: list[str], workers: int | None) -> None:
+    assert assess(sentences, ["wage_arrears"], workers) == (True, MASS)
+
+
+def test_the_urgency_head_backs_up_the_rules() -> None:
+    sentence = ["Над техникой нависает козырёк породы."]
+    assert rule_reason(sentence) is None
+    safety = {"occupational_safety": 0.8, "workplace_accident": 0.1}
+    accident = {"occupational_safety": 0.2, "workplace_accident": 0.3}
+    assert assess(sentence, ["occupational_safety"], None, safety, 0.9, 0.7) == (True, DANGER)
+    assert assess(sentence, ["occupational_safety"], None, accident, 0.9, 0.7) == (True, ACC)
+    assert assess(sentence, ["occupational_safety"], None, safety, 0.6, 0.7) == (False, None)
+    # out_of_scope: only when the text speaks of a workplace
+    assert assess(["Сосулька упала на машину."], ["out_of_scope"], None, {}, 0.95, 0.7) == (False, None)
+    assert assess(["На складе козырёк нависает."], ["out_of_scope"], None, {}, 0.95, 0.7) == (True, ACC)
+
+
+def test_the_committed_model_has_an_urgency_head(analyzer: Analyzer) -> None:
+    clf = model()
+    assert clf.urgent_coef is not None and 0.0 < clf.urgent_threshold < 1.0
+    danger = analyzer.analyze(
+        "На складе верхние ярусы стеллажей шатаются и гнутся, паллеты свисают прямо над головой у людей."
+    )
+    calm = analyzer.analyze("Прошу выдать копию трудового договора, экземпляр мне не отдали.")
+    assert danger.urgent and not calm.urgent
+    encode = clf.encode
+    assert (
+        encode(["Спецодежду не выдают."]).urgent_proba
+        < encode(["Плиту перекрытия уронили краном, рабочего придавило, он в реанимации."]).urgent_proba
+    )
+
+
+def test_urgent_target() -> None:
+    assert urgent_target({"urgent": False}) == 0
+    assert urgent_target({"urgent": True, "urgent_reason": ACC}) == 1
+    assert urgent_target({"urgent": True, "urgent_reason": MASS}) == -1
+
+
+def test_nested_cv_urgency_measure() -> None:
+    fold = {
+        "urgent": np.array([True, True, False, False]),
+        "rules": np.array([True, False, True, False]),
+        "head": np.array([0.1, 0.8, 0.2, 0.9]),
+    }
+    report = urgency([fold])
+    assert report["rules"] == {"recall": 0.5, "precision": 0.5, "missed": 1, "false_alarms": 1}
+    assert report["rules_or_head"]["0.7"] == {
+        "recall": 1.0,
+        "precision": 0.5,
+        "missed": 0,
+        "false_alarms": 2,
+    }
+
+
+def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> None:
+    records = [
+        {"id": "x1", "text": "Зарплату не платят три месяца.", "categories": ["wage_arrears"], "facts": {}},
+        {
+            "id": "x2",
+            "text": "Вчера на стройке погиб монтажник.",
+            "categories": ["workplace_accident"],
+            "facts": {},
+            "urgent": True,
+            "urgent_reason": DEATH,
+        },
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    result = CliRunner().invoke(nlp_group, ["eval", "--file", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["records"] == 2 and report["urgency"]["recall"] == 1.0
+
+
+def test_the_challenge_set_is_blind_and_well_formed() -> None:
+    from nlp.dataset import DATA_DIR, TRAIN_PATH, load
+    from nlp.train import taxonomy_codes
+
+    challenge = load(DATA_DIR / "challenge.jsonl")
+    train_texts = {r["text"] for r in load(TRAIN_PATH)}
+    codes = set(taxonomy_codes())
+    assert len(challenge) >= 50
+    assert len({r["id"] for r in challenge}) == len(challenge)
+    for record in challenge:
+        assert record["text"] not in train_texts, record["id"]
+        assert record["categories"] and set(record["categories"]) <= codes
+        assert record["urgent"] == (record["urgent_reason"] is not None)
+        for problem in record["problems"]:
+            assert problem["quote"] in record["text"]
