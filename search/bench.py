@@ -94,13 +94,24 @@ def load_dev_set(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def dev_metrics(results: list[Any], relevant: list[set[str]]) -> dict[str, Any]:
-    """hit@k/MRR on answerable queries (no-answer counts as a miss) and no-answer detection on the rest."""
+def dev_metrics(
+    results: list[Any], relevant: list[set[str]], primary_refs: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """hit@k/MRR on answerable queries (no-answer counts as a miss) and no-answer detection on the rest.
+
+    With `primary_refs` (article id → its first ref) also `hit@1_by_law`: the top hit rests on (has among its
+    refs) the primary Labour Code reference of one of the answering articles."""
     answerable = [(r, gold) for r, gold in zip(results, relevant, strict=True) if gold]
     unanswerable = [r for r, gold in zip(results, relevant, strict=True) if not gold]
     metrics: dict[str, Any] = retrieval_metrics(
         [[h.id for h in r.hits] for r, _ in answerable], [gold for _, gold in answerable]
     )
+    if primary_refs is not None:
+        by_law = 0
+        for r, gold in answerable:
+            wanted = {primary_refs[g] for g in gold if g in primary_refs}
+            by_law += bool(r.hits) and bool(wanted & set(r.hits[0].refs))
+        metrics["hit@1_by_law"] = by_law / max(len(answerable), 1)
     metrics["false_no_answer"] = sum(r.no_answer for r, _ in answerable)
     metrics["no_answer_queries"] = len(unanswerable)
     metrics["no_answer_detected"] = sum(r.no_answer for r in unanswerable)
@@ -300,6 +311,24 @@ def calibrate_no_answer(config: SearchConfig, embedder: Any, echo: Callable[[str
     return result
 
 
+def off_topic_figures(backend: Any) -> dict[str, int]:
+    """The whole search on search/data/off_topic_calibration.txt: how many get no answer, and how many of
+    those a redirect article answers (marked « | id ») get it first instead."""
+    from search.tune import off_topic_questions
+
+    items = off_topic_questions()
+    results = [backend.search(question, k=5) for question, _ in items]
+    return {
+        "questions": len(items),
+        "no_answer": sum(r.no_answer for r in results),
+        "redirects": sum(bool(redirect) for _, redirect in items),
+        "redirect_first": sum(
+            bool(redirect) and bool(r.hits) and r.hits[0].id == redirect
+            for (_, redirect), r in zip(items, results, strict=True)
+        ),
+    }
+
+
 def bench_search(
     config: SearchConfig,
     dev_path: Path | None,
@@ -340,7 +369,8 @@ def bench_search(
     if dev.exists():
         items = load_dev_set(dev)
         results = [scratch.search(item["query"], k=5) for item in items]
-        metrics = dev_metrics(results, [i["relevant"] for i in items])
+        primary = {d.unit: d.refs[0] for d in documents if d.kind == "article" and d.refs}
+        metrics = dev_metrics(results, [i["relevant"] for i in items], primary)
         report["dev"] = metrics
         echo(
             json.dumps(
@@ -365,6 +395,8 @@ def bench_search(
     report["kb_latency"] = percentiles(_timed_searches(lambda q: scratch.search(q, k=5), timed))
     echo(json.dumps({"kb_search_latency": report["kb_latency"], "queries": len(timed)}))
     if calibrate:
+        report["off_topic"] = off_topic_figures(scratch)
+        echo(json.dumps({"off_topic_calibration": report["off_topic"]}))
         report["calibration"] = calibrate_no_answer(replace(config), embedder, echo)
     scratch.close()
     report["cases"] = bench_cases(case_sizes, config, queries, echo)

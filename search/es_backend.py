@@ -33,7 +33,7 @@ from search.config import SearchConfig
 from search.documents import Document
 from search.embedded import EXPAND_QUERIES, NO_ANSWER_THRESHOLDS, content_hash, reference_questions
 from search.embedders import dimension, encode
-from search.text import expand
+from search.text import cyrillic, expand
 
 CANDIDATES = 100
 _FIELDS = (
@@ -209,7 +209,7 @@ class ElasticsearchBackend:
         return Document.from_json(source)
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
-        query = " ".join(query.split())
+        query = cyrillic(" ".join(query.split()))
         if not query:
             return SearchResult(hits=[], no_answer=True)
         clauses = self._filters(filters)

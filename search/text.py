@@ -131,3 +131,81 @@ def expand(query: str) -> str:
                     added.append(expansion)
                 break
     return " ".join([query, *added]) if added else query
+
+
+# Russian typed in Latin letters («zarplatu ne platyat»): longest patterns first
+_TRANSLIT = (
+    ("shch", "щ"),
+    ("tsya", "тся"),
+    ("sch", "щ"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("ts", "ц"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("yo", "ё"),
+    ("ye", "е"),
+    ("yi", "ый"),
+    ("iya", "ия"),
+    ("iyu", "ию"),
+    ("iye", "ие"),
+    ("iy", "ий"),
+    ("ij", "ий"),
+    ("'", "ь"),
+    ("a", "а"),
+    ("b", "б"),
+    ("c", "ц"),
+    ("d", "д"),
+    ("e", "е"),
+    ("f", "ф"),
+    ("g", "г"),
+    ("h", "х"),
+    ("i", "и"),
+    ("j", "й"),
+    ("k", "к"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("o", "о"),
+    ("p", "п"),
+    ("q", "к"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("v", "в"),
+    ("w", "в"),
+    ("x", "кс"),
+    ("z", "з"),
+)
+_VOWELS = set("аеёиоуыэюя")
+
+
+def _cyrillic_word(word: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        latin, cyrillic = next(((a, b) for a, b in _TRANSLIT if word.startswith(a, i)), (word[i], word[i]))
+        if latin in ("y", "i") and out and out[-1][-1] in _VOWELS and not _next_is_vowel(word, i + 1):
+            cyrillic = "й"  # «dney» → дней, «seichas» → сейчас
+        elif latin == "y":
+            cyrillic = "ы"
+        out.append(cyrillic)
+        i += len(latin)
+    return "".join(out)
+
+
+def _next_is_vowel(word: str, i: int) -> bool:
+    return i < len(word) and word[i] in "aeiouy"
+
+
+def cyrillic(query: str) -> str:
+    """A query typed in Latin letters, transliterated back to Cyrillic («zarplatu ne platyat» → «зарплату не
+    платят»); unchanged unless most of its words are Latin («СТД-Р», «1С», one English word stay)."""
+    tokens = re.findall(r"[A-Za-zА-Яа-яЁё']+", query)
+    latin = [t for t in tokens if re.fullmatch(r"[A-Za-z']+", t)]
+    if not latin or len(latin) * 2 <= len(tokens):
+        return query
+    return re.sub(r"[A-Za-z']+", lambda m: _cyrillic_word(m.group(0).lower()), query)
