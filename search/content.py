@@ -172,10 +172,15 @@ def parse_article(text: str, path: Path) -> Article:
         audience=str(meta.get("audience") or "both"),
         updated=updated,
         body=body,
-        short_answer=markdown_to_text(short.group(1)) if short else "",
+        short_answer=_capitalised(markdown_to_text(short.group(1))) if short else "",
         sections=_split_sections(body),
         path=path,
     )
+
+
+def _capitalised(text: str) -> str:
+    """«**Коротко:** при задержке…» reads as a sentence of its own once the label is gone."""
+    return text[:1].upper() + text[1:]
 
 
 def load_articles(root: Path | str | None = None) -> list[Article]:

@@ -21,7 +21,7 @@ def test_load_articles_fields(kb_dir: Path) -> None:
     assert leave.refs == ("ТК РФ ст. 114", "ТК РФ ст. 115")
     assert leave.categories == ("leave",)
     assert leave.updated == dt.date(2026, 11, 20)
-    assert leave.short_answer.startswith("каждому работнику положен")
+    assert leave.short_answer.startswith("Каждому работнику положен")  # a sentence without its label
     assert "**" not in leave.short_answer
     assert [(s.anchor, s.heading) for s in leave.sections] == [
         ("podrobnee", "Подробнее"),
