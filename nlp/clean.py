@@ -46,10 +46,26 @@ _CHAR_MAP = str.maketrans(
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 _REPLY_HEADER_RE = re.compile(
-    r"^\s*(?:-{2,}\s*(?:Original Message|Исходное сообщение|Пересылаемое сообщение|Forwarded message)\s*-*"
+    r"^\s*(?:-{2,}\s*(?:Original Message|Исходное сообщение)\s*-*"
     r"|(?:От|From)\s*:.*\n\s*(?:Отправлено|Sent|Дата|Date|Кому|To)\s*:"
     r"|.{0,120}\b(?:пишет|написал\(а\)|написала|написал|wrote)\s*:\s*$)",
     re.IGNORECASE | re.MULTILINE,
+)
+# a forwarded message: the writer often writes below it, so only the header block is blanked (the header line,
+# the From / Date / Subject / To lines right after it, the end marker); quoted `>` lines go as everywhere
+_FORWARD_HEADER_RE = re.compile(
+    r"^[ \t]*-{2,}[ \t]*(?:Forwarded message|Пересылаемое сообщение|Переслано|Перенаправленное сообщение)"
+    r"[ \t]*-*[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FORWARD_END_RE = re.compile(
+    r"^[ \t]*-{2,}[ \t]*(?:Конец пересылаемого сообщения|End of forwarded message)[ \t]*-*[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FORWARD_FIELD_RE = re.compile(
+    r"[ \t]*(?:(?:От|From|Дата|Date|Тема|Subject|Кому|To|Копия|Cc|Отправлено|Sent|Отправитель|Получатель)"
+    r"[ \t]*:.*|.{0,80}(?:\d{1,2}[.:]\d{2}|@).{0,80}:[ \t]*|[ \t]*)$",
+    re.IGNORECASE,
 )
 _QUOTE_LINE_RE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _SIG_DELIM_RE = re.compile(r"^-- ?$", re.MULTILINE)
@@ -86,10 +102,38 @@ def normalise(text: str) -> str:
     return _CONTROL_RE.sub(" ", text.translate(_CHAR_MAP))
 
 
+def _forward_blocks(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(forward header and end-marker lines, the header field lines after each header) as spans."""
+    markers: list[tuple[int, int]] = []
+    fields: list[tuple[int, int]] = []
+    for match in _FORWARD_HEADER_RE.finditer(text):
+        markers.append((match.start(), match.end()))
+        at = match.end() + 1
+        while at < len(text):
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            if not _FORWARD_FIELD_RE.fullmatch(text, at, line_end):
+                break
+            fields.append((at, line_end))
+            at = line_end + 1
+    markers.extend((m.start(), m.end()) for m in _FORWARD_END_RE.finditer(text))
+    return markers, fields
+
+
 def clean(text: str) -> Cleaned:
     norm = normalise(text)
     facts_text = norm
-    header = _REPLY_HEADER_RE.search(facts_text)
+    fields: list[tuple[int, int]] = []
+    if "-" in norm:
+        markers, fields = _forward_blocks(norm)
+        for start, end in markers:  # the «Forwarded message» lines themselves are nobody's words
+            facts_text = _blank(facts_text, start, end)
+        masked = facts_text  # a reply header inside a forward header block is not a reply
+        for start, end in fields:
+            masked = _blank(masked, start, end)
+        header = _REPLY_HEADER_RE.search(masked)
+    else:
+        header = _REPLY_HEADER_RE.search(facts_text)
     if header and facts_text[: header.start()].strip():  # the whole message is not one quote
         facts_text = _blank(facts_text, header.start(), len(facts_text))
     for match in _QUOTE_LINE_RE.finditer(facts_text):
@@ -100,6 +144,8 @@ def clean(text: str) -> Cleaned:
         facts_text = norm  # the whole message is a quote (a forwarded complaint): keep it
 
     body_text = facts_text
+    for start, end in fields:  # the forward header block feeds the facts (the sender), not the problems
+        body_text = _blank(body_text, start, end)
     signature_at = None
     delimiter = _SIG_DELIM_RE.search(body_text)
     if delimiter and body_text[: delimiter.start()].strip():

@@ -638,6 +638,39 @@ _COLLECTIVE_STEMS = (
 )
 
 
+# a shift pattern is not a number of people: «сутки через двое», «два через два», «2/2»,
+# «неделя через неделю», «смена через две» (blanked before counting, same length)
+_SHIFT_UNIT = (
+    r"(?:сутк[иа]|сутками|день|дня|ночь|неделя|неделю|недели|месяц|смен[аыу]|вахт[аыу]|\d{1,2}|"
+    r"один|одна|одну|одни|два|две|двое|три|трое|четыре|четверо|пять|шесть|семь)"
+)
+_SHIFT_RE = re.compile(
+    rf"(?<![\w-]){_SHIFT_UNIT}\s+через\s+{_SHIFT_UNIT}(?![\w-])|(?<![\d/])\d{{1,2}}/\d{{1,2}}(?![\d/])"
+)
+# a subset named after the total: «нас 45, из них 12 не платят» → 12, «бригада 20 человек, из которых 8 …»
+_SUBSET_RE = re.compile(
+    rf"(?P<total>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их)\s+)?(?:{_WORKER_NOUN})?\s*[,;:(—-]?\s*из\s+(?:них|которых|нас)\s+"
+    rf"(?:(?:около|примерно|почти|более|больше|свыше|только|лишь|всего|человек)\s+)?(?P<n>\d{{1,5}})(?![\d\w])"
+    rf"(?!\s*(?:тыс|руб|%|час|ч\b|дн|день|дня|смен|лет|год|месяц|недел|раз|мин|к\b|т\.|т\b|р\b|р\.))"
+)
+
+
+def _blank_shifts(folded: str) -> str:
+    if "через" not in folded and "/" not in folded:
+        return folded
+    return _SHIFT_RE.sub(lambda m: " " * len(m.group()), folded)
+
+
+def _subset(folded: str, total: int | None) -> int | None:
+    """The subset named right after the total found («нас 45, из них 12 …»), else the total."""
+    if total is None or " из " not in folded:
+        return total
+    for m in _SUBSET_RE.finditer(_normalise_counts(folded)):
+        if int(m.group("total")) == total and 1 < int(m.group("n")) < total:
+            return int(m.group("n"))
+    return total
+
+
 def extract_workers(text: str) -> int | None:
     """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
     specific patterns find (the writer plus the others counts the writer: «кроме меня ещё 12» → 13; a range
@@ -645,12 +678,12 @@ def extract_workers(text: str) -> int | None:
     text, else the whole firm's headcount («на заводе работает 500 человек»); numbers in words («сорок
     водителей», «нас человек двадцать», «трое с отравлением», «десятка два») count only when no number in
     digits does."""
-    folded = fold_case(text)
-    found = _largest_workers(folded) if _ANY_DIGIT_RE.search(text) else None
+    folded = _blank_shifts(fold_case(text))
+    found = _subset(folded, _largest_workers(folded)) if _ANY_DIGIT_RE.search(folded) else None
     if found is None and (_NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded):
         converted = _words_to_counts(folded)
         if converted != folded:  # «просто», «сорт»: no numeral words, nothing new to read
-            found = _largest_workers(converted)
+            found = _subset(converted, _largest_workers(converted))
     return found
 
 

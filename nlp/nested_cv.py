@@ -114,7 +114,7 @@ def grid(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str, Any]:
                     key = f"{weight}/{threshold}/{margin}"
                     pred = np.zeros(Y.shape, dtype=bool)
                     for r in range(len(Y)):
-                        pred[r, decide(fused[r], threshold, oos, margin)] = True
+                        pred[r, decide(fused[r], threshold, oos, margin, fold["doc"][r])] = True
                     row[key] = _macro(Y, pred)
                     gold_oos = Y[:, oos] == 1
                     labour_pred = pred.sum(axis=1) > pred[:, oos]

@@ -101,7 +101,20 @@ _WORK_CONTEXT_RE = re.compile(
 _AWAY_CONTEXT_RE = re.compile(
     r"главн\w* офис\w*|головн\w*|центральн\w* офис\w*|зарегистрир\w*|регистраци\w*|юридическ\w* адрес\w*|"
     r"юр\.? ?адрес\w*|переехал\w*|приехал\w*|родом|родил\w*|прописк\w*|прописан\w*|в командировк\w*|"
-    r"командирова\w*|учредител\w*|владел\w* (?:из|в)|сидит|из офиса",
+    r"командирова\w*|учредител\w*|владел\w* (?:из|в)|сидит|из офиса|"
+    # others' trips: «начальство уехало в Москву», «директор улетел в Сочи», «отправили на обучение в Казань»
+    r"уехал\w*|уезжа\w*|улетел\w*|улета\w*|укатил\w*|смотал\w*|съездил\w*|на обучени\w*|на учеб\w*|"
+    r"на курсы|на повышени\w* квалификации|в отпуск\w*",
+    re.IGNORECASE,
+)
+# a place one went to for work: «уехал в Сургут на вахту», «подался в Москву на заработки»
+_WORK_AFTER_RE = re.compile(
+    r"\s*(?:на (?:вахт\w*|заработк\w*|работу|объект|стройк\w*)|работать)", re.IGNORECASE
+)
+# a trip told after the place: «отправили в Казань на обучение», «в Москву в командировку»
+_AWAY_AFTER_RE = re.compile(
+    r"\s*(?:на (?:обучени\w*|учеб\w*|курсы|повышени\w* квалификации|семинар\w*|конференци\w*)|"
+    r"в командировк\w*|в отпуск\w*)",
     re.IGNORECASE,
 )
 # the writer's home: counts when nothing else is named («живу в Подольске, а работаю в Москве» → Москва)
@@ -120,6 +133,9 @@ _LEGAL_FORM_NAME_RE = re.compile(
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
 _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
+_GAP_SPACES_RE = re.compile(r" +")
+# person nouns that take a town in the genitive: «жителей Иванова», «мэр Королёва»
+_NOT_JOB_RE = re.compile(r"(?:жител|уроженц|уроженец|мэр|губернатор|глав|гост|выходц)\w*")
 _CAMEL_RE = re.compile(r"[А-ЯЁA-Z][а-яёa-z]+|[а-яёa-z]+")
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -604,6 +620,15 @@ class Gazetteer:
         tags = morph.tags(toks[i][0])
         if "Surn" not in tags:
             return False
+        if i > 0 and _GAP_SPACES_RE.fullmatch(text, toks[i - 1][2], toks[i][1]):
+            previous = toks[i - 1][0]
+            tags = morph.tags(previous)
+            if (
+                {"NOUN", "anim"} <= tags
+                and not tags & {"Surn", "Name", "Patr", "Geox"}
+                and not _NOT_JOB_RE.fullmatch(_fold(previous))
+            ):
+                return True  # «сварщика Иванова», «мастер Королёва»: a surname after a person noun
         neighbours = [toks[k] for k in (i - 1, i + 1) if 0 <= k < len(toks)]
         for word, _, end in neighbours:
             if len(word) == 1 and word.isupper():
@@ -628,7 +653,9 @@ def _context(place: Place, text: str, previous_end: int) -> str:
     ends = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
     if ends:
         before = before[ends[-1] :]
-    if _AWAY_CONTEXT_RE.search(before):
+    if _WORK_AFTER_RE.match(text, place.end):
+        return "work"
+    if _AWAY_CONTEXT_RE.search(before) or _AWAY_AFTER_RE.match(text, place.end):
         return "away"
     if _HOME_CONTEXT_RE.search(before):
         return "home"

@@ -246,7 +246,7 @@ def fit(
             for margin in params["oos_margins"]:
                 pred = np.zeros(Y.shape, dtype=bool)
                 for i in range(len(records)):
-                    pred[i, decide(fused[i], threshold, oos, margin)] = True
+                    pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i])] = True
                 macro = _macro(Y, pred)
                 per_fold = [_macro(Y[idx], pred[idx]) for idx in fold_tests]
                 std_error = (
@@ -262,7 +262,7 @@ def fit(
     fused = weight * oof_doc_p + (1 - weight) * oof_sent
     pred = np.zeros(Y.shape, dtype=bool)
     for i in range(len(records)):
-        pred[i, decide(fused[i], threshold, oos, margin)] = True
+        pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i])] = True
     oof_f1 = {c: round(_f1(Y[:, j], pred[:, j]), 4) for j, c in enumerate(categories) if Y[:, j].any()}
     # confidence of a chosen category: one Platt map of the fused score, fitted on the chosen ones
     calib = LogisticRegression(C=1e4, random_state=SEED).fit(fused[pred].reshape(-1, 1), Y[pred])

@@ -71,6 +71,21 @@ def rule_match(sentences: list[str]) -> tuple[str, str] | None:
     return None
 
 
+def rule_matches(sentences: list[str]) -> list[tuple[str, str]]:
+    """(reason, folded sentence) of every rule that fires, per sentence, in file order then sentence order."""
+    folded = [s.lower().replace("ё", "е") for s in sentences]
+    whole = "\n".join(folded)
+    found = []
+    for rule in rules().rules:
+        firing = [p for p in rule.patterns if p.search(whole)]
+        if not firing:
+            continue
+        for sentence in folded:
+            if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
+                found.append((rule.reason, sentence))
+    return found
+
+
 def rule_reason(sentences: list[str]) -> str | None:
     """The reason of the first rule (in file order) that fires on any sentence."""
     match = rule_match(sentences)
@@ -89,10 +104,11 @@ def assess(
     classifier's category scores. Urgency prefers recall: a category counts here from a lower score
     (``classifier_min_score``) than the one that puts it among the complaint's categories.
 
-    A complaint classified only as out_of_scope (a consumer's food poisoning, a neighbour's accident) is
-    urgent only for a death or an accident, or when the sentence that fired speaks of a workplace
-    («на смене», «в цеху», «начальник»), or for unpaid wages of the whole staff («всей смене не выдали
-    зарплату»): the classifier may have missed a labour complaint, and urgency prefers recall.
+    A complaint classified only as out_of_scope (a consumer's food poisoning, a neighbour's accident, a pet's
+    death) is urgent only when a sentence that fired (a death, an accident, a poisoning, a danger), or the
+    sentence before it, speaks of a workplace or work («на смене», «в цеху», «на складе», «начальник»), or
+    for unpaid wages of the whole staff («всей смене не выдали зарплату»): the classifier may have missed a
+    labour complaint, and urgency prefers recall.
 
     Last, the classifier's urgency head (``urgent_proba`` ≥ ``urgent_threshold``) catches accidents and
     dangers told in words no rule knows («бык затоптал», «кровля села, двоих привалило»); its reason is an
@@ -100,14 +116,19 @@ def assess(
     complaint classified only as out_of_scope the head counts only when the text speaks of a workplace."""
     config = rules()
     scores = scores or {}
-    match = rule_match(sentences)
     out_of_scope = categories == ["out_of_scope"]
-    if match and (
-        not out_of_scope
-        or match[0] in (config.rules[0].reason, ACCIDENT_REASON)
-        or any(p.search(match[1]) for p in config.workplace)
-    ):
-        return True, match[0]
+    if not out_of_scope:
+        match = rule_match(sentences)
+        if match:
+            return True, match[0]
+    else:
+        folded = [s.lower().replace("ё", "е") for s in sentences]
+        for reason, sentence in rule_matches(sentences):
+            # the sentence and the one before it («Работает курьером. Сбила машина.»)
+            at = folded.index(sentence)
+            context = folded[max(0, at - 1) : at + 1]
+            if any(p.search(c) for c in context for p in config.workplace):
+                return True, reason
 
     def likely(category: str) -> bool:
         return category in categories or scores.get(category, 0.0) >= config.classifier_min_score

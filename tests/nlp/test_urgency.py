@@ -43,7 +43,8 @@ def test_rules(sentence: str, reason: str | None) -> None:
         (["Не платят зарплату бригаде."], ["occupational_safety"], 22, (True, MASS)),  # classifier missed it
         (["Что-то случилось."], ["workplace_accident"], None, (True, ACC)),
         (["Отравился салатом в ресторане."], ["out_of_scope"], None, (False, None)),
-        (["Сосед по даче погиб."], ["out_of_scope"], None, (True, DEATH)),
+        (["Сосед по даче погиб."], ["out_of_scope"], None, (False, None)),  # not at work
+        (["На стройке погиб рабочий."], ["out_of_scope"], None, (True, DEATH)),
         (["Не дают отпуск."], ["leave"], 50, (False, None)),
     ],
 )
