@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -109,10 +109,6 @@ CLASSIFIED_RRF_K = 5.0
 CLASSIFIED_WEIGHTS = (0.5, 1.0, 0.5, 3.0)
 
 
-# (fused ranking, unit → kind) → (ranking to use, no answer)
-Rerank = Callable[[list[tuple[str, float]], dict[str, str]], tuple[list[tuple[str, float]], bool]]
-
-
 def best_per_unit(ranked: Sequence[tuple[Document, float]]) -> list[tuple[Document, float]]:
     """First (best) document of each unit, in order."""
     seen: set[str] = set()
@@ -135,13 +131,9 @@ def assemble(
     rrf_k: float | None = None,
     weights: Sequence[float] | None = None,
     classified: Sequence[tuple[Document, float]] | None = None,
-    rerank: Rerank | None = None,
 ) -> SearchResult:
     """Fuse lexical (lemma BM25), dense and optional character n-gram BM25 and classifier rankings (best
     first; the fourth weight is the classifier's) into k unit hits with snippets.
-
-    `rerank`, when given, gets the fused ranking (unit, score) and each unit's kind and returns the ranking to
-    use and whether the query has no answer after all (see search/reranker.py).
 
     With a classifier ranking (`classified` given, even empty after filters) the fusion constants chosen
     for it apply (CLASSIFIED_RRF_K, CLASSIFIED_WEIGHTS), otherwise the plain ones; either can be overridden.
@@ -181,10 +173,6 @@ def assemble(
         ((unit, score * KIND_WEIGHTS.get(kinds[unit], 1.0)) for unit, score in fused),
         key=lambda item: -item[1],
     )
-    if rerank is not None:
-        fused, rejected = rerank(fused, kinds)
-        if rejected:
-            return SearchResult(hits=[], no_answer=True)
     top = fused[:k]
     # the snippet/anchor come from the unit's closest document by meaning, else its best lexical one
     best_doc: dict[str, Document] = {}

@@ -111,19 +111,11 @@ class ArticleClassifier:
         """The dense model's decision scores per unit for a query vector."""
         return vector.reshape(-1) @ self.dense_coef + self.dense_bias
 
-    def components(self, text: str, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(blend, standardised dense part, standardised lexical part) per unit; the lexical part is zeros
-        when no feature of `text` is known."""
-        dense = _standardise(self.dense_scores(vector))
-        raw = self.lexical_scores(text)
-        if raw is None:
-            return dense, dense, np.zeros_like(dense)
-        lexical = _standardise(raw)
-        return dense + LEXICAL_SHARE * lexical, dense, lexical
-
     def scores(self, text: str, vector: np.ndarray) -> np.ndarray:
         """Blended standardised scores per unit (in `self.units` order); `vector` is the query vector."""
-        return self.components(text, vector)[0]
+        dense = _standardise(self.dense_scores(vector))
+        lexical = self.lexical_scores(text)
+        return dense if lexical is None else dense + LEXICAL_SHARE * _standardise(lexical)
 
     @classmethod
     def train(
@@ -217,14 +209,11 @@ def classified_ranking(
     unit_docs: Mapping[str, Document],
     allowed: Callable[[Document], bool] | None = None,
     limit: int = 50,
-    scores: np.ndarray | None = None,
 ) -> list[tuple[Document, float]]:
     """Articles by the classifier's score, best first, as their unit documents; `text` is the (expanded)
     query, `vector` its dense vector; `allowed` drops documents the filters exclude. Both backends fuse this
-    ranking the same way (`search.backend.assemble` with the classifier weights). `scores`: the classifier's
-    scores when already computed."""
-    if scores is None:
-        scores = classifier.scores(text, vector)
+    ranking the same way (`search.backend.assemble` with the classifier weights)."""
+    scores = classifier.scores(text, vector)
     result = []
     for i in np.argsort(-scores, kind="stable"):
         doc = unit_docs.get(classifier.units[i])

@@ -27,14 +27,11 @@ from search.classifier import ArticleClassifier, classified_ranking
 from search.documents import Document
 from search.embedders import dimension, encode, model_id
 from search.lexical import BM25
-from search.reranker import DEFAULT_PATH as RERANKER_PATH
-from search.reranker import FILE_NAME as RERANKER_FILE
-from search.reranker import Reranker, candidate_features
-from search.text import colloquial_expansions, cyrillic, expand, lemmas
+from search.text import colloquial_expansions, cyrillic, expand
 
-INDEX_FORMAT = (
-    "6"  # 5: classifier weights questions and learns from colloquially expanded examples; 6: re-ranker
-)
+# 5: classifier weights questions and learns from colloquially expanded examples; 6: a re-ranker (dropped);
+# 7: without it (format 6 indexes carry its file and are rebuilt)
+INDEX_FORMAT = "7"
 DENSE_CANDIDATES = 200
 # search/data/colloquial.txt, for the lexical sides and the classifier only: held-out article questions hit@1
 # 0.683 → 0.690 with it; expanding the dense query too gave 0.678
@@ -58,8 +55,6 @@ def content_hash(documents: Sequence[Document], embedding_model: str) -> str:
     digest.update("\n".join(reference_questions()).encode())
     # the classifier learns from colloquially expanded examples: a new expansion table means a new index
     digest.update(json.dumps(sorted(colloquial_expansions().items()), ensure_ascii=False).encode())
-    # the re-ranker's weights are part of the index (copied into it at build time)
-    digest.update(RERANKER_PATH.read_bytes() if RERANKER_PATH.exists() else b"-")
     for doc in documents:
         digest.update(json.dumps(doc.to_json(), ensure_ascii=False, sort_keys=True).encode())
         digest.update(b"\n")
@@ -105,19 +100,6 @@ class EmbeddedBackend:
         self.reference = np.zeros((0, 1), dtype=np.float32)
         self._masks: dict[str, np.ndarray] = {}
         self._query_vector = lru_cache(maxsize=2048)(self._encode_query)
-        self.reranker: Reranker | None = None
-        # False: no query is turned away (for calibration: every query's evidence is kept)
-        self.screen_no_answer = True
-        # when a list, each search appends its re-ranking evidence (search.tune collects training data)
-        self.record: list[dict[str, Any]] | None = None
-        self._unit_rows = np.zeros(0, dtype=np.int64)  # matrix rows sorted by unit
-        self._unit_starts = np.zeros(0, dtype=np.int64)
-        self._unit_names: list[str] = []
-        self._question_rows = np.zeros(0, dtype=np.int64)
-        self._question_starts = np.zeros(0, dtype=np.int64)
-        self._question_names: list[str] = []
-        self._title_rows: dict[str, int] = {}
-        self._title_lemmas: dict[str, set[str]] = {}
 
     # ---- building and loading ----
     def index(self, documents: Sequence[Document], progress: Progress | None = None) -> None:
@@ -161,8 +143,6 @@ class EmbeddedBackend:
         if classifier is not None:
             classifier.save(tmp)
         np.save(tmp / "reference.npy", encode(self.embedder, reference_questions()))
-        if RERANKER_PATH.exists():
-            shutil.copyfile(RERANKER_PATH, tmp / RERANKER_FILE)
         counts: dict[str, int] = {}
         for doc in documents:
             counts[doc.kind] = counts.get(doc.kind, 0) + 1
@@ -183,14 +163,7 @@ class EmbeddedBackend:
         tmp.rename(self.directory)
         shutil.rmtree(old, ignore_errors=True)
         self._set(
-            documents,
-            bm25,
-            chars,
-            flat,
-            manifest,
-            np.load(self.directory / "reference.npy"),
-            classifier,
-            Reranker.load(self.directory / RERANKER_FILE),
+            documents, bm25, chars, flat, manifest, np.load(self.directory / "reference.npy"), classifier
         )
 
     def load(self) -> None:
@@ -208,7 +181,6 @@ class EmbeddedBackend:
             manifest,
             np.load(self.directory / "reference.npy"),
             ArticleClassifier.load(self.directory),
-            Reranker.load(self.directory / RERANKER_FILE),
         )
 
     def ensure(self, documents: Sequence[Document], progress: Progress | None = None) -> bool:
@@ -228,7 +200,6 @@ class EmbeddedBackend:
         manifest: dict[str, Any],
         reference: np.ndarray,
         classifier: ArticleClassifier | None = None,
-        reranker: Reranker | None = None,
     ) -> None:
         self.documents, self.bm25, self.chars, self.vectors, self.manifest = (
             documents,
@@ -257,33 +228,6 @@ class EmbeddedBackend:
         self._unit_documents = {unit: documents[position] for unit, position in self._unit_docs.items()}
         self._masks.clear()
         self._query_vector.cache_clear()
-        self.reranker = reranker
-        self._group_rows()
-
-    def _group_rows(self) -> None:
-        """Matrix rows grouped by unit (all documents; front-matter questions only) for per-unit maxima."""
-
-        def grouped(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
-            units = [self.documents[int(self._matrix_ids[r])].unit for r in rows]
-            order = sorted(range(len(rows)), key=lambda i: (units[i], i))
-            sorted_rows = rows[order] if len(rows) else rows
-            names: list[str] = []
-            starts: list[int] = []
-            for position, i in enumerate(order):
-                if not names or names[-1] != units[i]:
-                    names.append(units[i])
-                    starts.append(position)
-            return sorted_rows.astype(np.int64), np.array(starts, dtype=np.int64), names
-
-        rows = np.arange(len(self._matrix_ids), dtype=np.int64)
-        self._unit_rows, self._unit_starts, self._unit_names = grouped(rows)
-        parts = [self.documents[int(i)].part for i in self._matrix_ids]
-        questions = np.array([r for r in rows if parts[r] == "question"], dtype=np.int64)
-        self._question_rows, self._question_starts, self._question_names = grouped(questions)
-        self._title_rows = {
-            self.documents[int(self._matrix_ids[r])].unit: int(r) for r in rows if parts[r] == "title"
-        }
-        self._title_lemmas = {unit: set(lemmas(doc.title)) for unit, doc in self._unit_documents.items()}
 
     # ---- searching ----
     def _encode_query(self, query: str) -> np.ndarray:
@@ -309,132 +253,24 @@ class EmbeddedBackend:
         lexical = self._lexical(self.bm25, expanded, mask)
         char = self._lexical(self.chars, expanded, mask) if self.chars is not None else []
         vector = self._query_vector(query)
-        cosines = self._matrix @ vector[0]
-        scores, indexes = self._nearest(vector[0], DENSE_CANDIDATES, cosines)
+        scores, indexes = self._nearest(vector[0], DENSE_CANDIDATES)
         reference_best = float((self.reference @ vector[0]).max()) if len(self.reference) else -1.0
         dense = [
             (self.documents[i], float(s))
             for s, i in zip(scores, indexes, strict=True)
             if mask is None or mask[i]
         ]
-        classified = None
-        rerank = None
-        if self.classifier is not None:
-            parts = self.classifier.components(expanded, vector)
-            classified = self._classified(expanded, vector, mask, scores=parts[0])
-            if self.reranker is not None or self.record is not None:
-                rerank = self._reranking(query, parts, lexical, char, cosines, dense, reference_best)
-        threshold, reference = self.no_answer_threshold, reference_best
-        if not self.screen_no_answer:
-            threshold, reference = -np.inf, -1.0
+        classified = self._classified(expanded, vector, mask) if self.classifier is not None else None
         return assemble(
-            query, lexical, dense, k, threshold, reference, char, classified=classified, rerank=rerank
+            query, lexical, dense, k, self.no_answer_threshold, reference_best, char, classified=classified
         )
 
-    def _unit_cosines(self, cosines: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
-        """Best cosine per unit over all its dense documents and over its front-matter questions."""
-        best: dict[str, float] = {}
-        if len(self._unit_rows):
-            values = np.maximum.reduceat(cosines[self._unit_rows], self._unit_starts)
-            best = dict(zip(self._unit_names, values.tolist(), strict=True))
-        questions: dict[str, float] = {}
-        if len(self._question_rows):
-            values = np.maximum.reduceat(cosines[self._question_rows], self._question_starts)
-            questions = dict(zip(self._question_names, values.tolist(), strict=True))
-        return best, questions
-
-    def _reranking(
-        self,
-        query: str,
-        parts: tuple[np.ndarray, np.ndarray, np.ndarray],
-        lexical: list[tuple[Document, float]],
-        char: list[tuple[Document, float]],
-        cosines: np.ndarray,
-        dense: list[tuple[Document, float]],
-        reference_best: float,
-    ) -> Any:
-        """The `rerank` hook of `assemble`: features of the top fused articles, reordered by the re-ranker."""
-        from search.backend import best_per_unit
-
-        assert self.classifier is not None
-        classifier_index = {unit: i for i, unit in enumerate(self.classifier.units)}
-        reranker = self.reranker
-        depth = reranker.depth if reranker is not None else 20
-
-        def ranks(ranked: list[tuple[Document, float]]) -> dict[str, tuple[int, float]]:
-            units = best_per_unit([(d, s) for d, s in ranked if s > 0])
-            return {doc.unit: (rank, score) for rank, (doc, score) in enumerate(units, 1)}
-
-        def hook(
-            fused: list[tuple[str, float]], kinds: dict[str, str]
-        ) -> tuple[list[tuple[str, float]], bool]:
-            head = fused[:depth]
-            articles = [u for u, _ in head if kinds.get(u) == "article" and u in classifier_index]
-            if not articles:
-                return fused, False
-            fused_ranks = {u: (rank, score) for rank, (u, score) in enumerate(head, 1)}
-            blend, dense_part, lexical_part = parts
-            classifier = {
-                u: (
-                    float(blend[classifier_index[u]]),
-                    float(dense_part[classifier_index[u]]),
-                    float(lexical_part[classifier_index[u]]),
-                )
-                for u in articles
-            }
-            best, questions = self._unit_cosines(cosines)
-            titles = {
-                u: float(cosines[self._title_rows[u]]) if u in self._title_rows else 0.0 for u in articles
-            }
-            dense_features = {
-                u: (best.get(u, 0.0), questions.get(u, best.get(u, 0.0)), titles[u]) for u in articles
-            }
-            query_lemmas = set(lemmas(query))
-            overlap = {
-                u: len(query_lemmas & self._title_lemmas.get(u, set())) / max(len(query_lemmas), 1)
-                for u in articles
-            }
-            candidates = candidate_features(
-                articles,
-                fused_ranks,
-                classifier,
-                ranks(lexical),
-                ranks(char),
-                dense_features,
-                overlap,
-                len(query_lemmas),
-            )
-            if self.record is not None:
-                self.record.append(
-                    {
-                        "query": query,
-                        "head": [(u, kinds.get(u, "")) for u, _ in head],
-                        "units": candidates.units,
-                        "rows": candidates.rows,
-                        "best_dense": dense[0][1] if dense else 0.0,
-                        "reference_best": reference_best,
-                    }
-                )
-            if reranker is None:
-                return fused, False
-            order = reranker.order(candidates)
-            # articles take the head's article places in the re-ranker's order; other kinds keep theirs
-            chosen, ordered = set(candidates.units), iter(order)
-            reordered = [next(ordered) if u in chosen else (u, s) for u, s in head]
-            rejected = self.screen_no_answer and order[0][1] < reranker.no_answer_below
-            return reordered + fused[depth:], rejected
-
-        return hook
-
-    def _nearest(
-        self, vector: np.ndarray, limit: int, scores: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _nearest(self, vector: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """The `limit` nearest documents by inner product (cosine: vectors are normalised), best first, as
         (scores, document positions). ~200 nearest documents cover dozens of articles: enough for fusion. An
         exact scan of a few thousand vectors with numpy takes ~1 ms; faiss's flat search took ~5 ms here,
         its thread pool waking up for every single query."""
-        if scores is None:
-            scores = self._matrix @ vector
+        scores = self._matrix @ vector
         if len(scores) > limit:
             top = np.argpartition(-scores, limit)[:limit]
         else:
@@ -443,19 +279,12 @@ class EmbeddedBackend:
         return scores[top], self._matrix_ids[top]
 
     def _classified(
-        self,
-        query: str,
-        vector: np.ndarray,
-        mask: np.ndarray | None,
-        limit: int = 50,
-        scores: np.ndarray | None = None,
+        self, query: str, vector: np.ndarray, mask: np.ndarray | None, limit: int = 50
     ) -> list[tuple[Document, float]]:
         """Articles by the classifier's score, best first (as their first documents)."""
         assert self.classifier is not None
         allowed = None if mask is None else (lambda doc: bool(mask[self._unit_docs[doc.unit]]))
-        return classified_ranking(
-            self.classifier, query, vector, self._unit_documents, allowed, limit, scores
-        )
+        return classified_ranking(self.classifier, query, vector, self._unit_documents, allowed, limit)
 
     def _lexical(self, bm25: BM25, query: str, mask: np.ndarray | None) -> list[tuple[Document, float]]:
         scores = bm25.scores(query)

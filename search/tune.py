@@ -4,22 +4,21 @@ Fold j holds out the j-th front-matter question of every article, builds the ind
 other questions stay) and searches for it; the held-out question's article is the answer. Evaluation queries
 (search/data/dev_queries.jsonl) are never used here.
 
-    python -m search.tune [--index-dir /tmp/search-tune] [--folds 0-3] [--write-reranker]
+    python -m search.tune [--index-dir /tmp/search-tune] [--folds 0-3]
 
 `--folds` holds out only some positions (0-3: the questions each article was first written with).
 
-Every held-out question's re-ranking evidence (search/reranker.py) is recorded, and so is that of the
-off-topic calibration questions (search/data/off_topic_calibration.txt) searched in the same fold's index.
-The figures: `fused` (fusion alone), `reranked` (the re-ranker trained on the other folds, applied to this
-fold) and the no-answer detection chosen the same way. `--write-reranker` trains it on all folds and writes
-search/data/reranker.json (with the no-answer threshold).
+The off-topic calibration questions (search/data/off_topic_calibration.txt) are searched in every fold's index
+too. The figures: hit@k/MRR of the held-out questions (one turned away as having no answer counts as a miss)
+and, under `no_answer`, how many held-out questions are turned away against how many off-topic ones are
+(the no-answer rule with search.backend.REFERENCE_MARGIN), and how many off-topic questions that a redirect
+article answers get it first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import pickle
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -31,12 +30,6 @@ from search.backend import REFERENCE_MARGIN
 from search.bench import retrieval_metrics
 from search.content import content_root, load_articles, load_checklist_items
 from search.documents import Document, article_documents, checklist_documents
-from search.embedded import NO_ANSWER_THRESHOLDS
-from search.reranker import DEFAULT_PATH, Candidates, Reranker
-
-RERANKER_C = 1.0
-# at most this share of the tuning questions turned away by the no-answer threshold
-MAX_FALSE = 0.001
 
 
 def folds(
@@ -66,11 +59,10 @@ def off_topic_questions() -> list[tuple[str, str]]:
     return items
 
 
-def collect(
+def evaluate(
     index_dir: Path, embedding_model: str = "", models_dir: Path | None = None, only: set[int] | None = None
-) -> list[dict[str, Any]]:
-    """Re-ranking evidence of every held-out question (`gold`: its article, `fold`) and of every off-topic
-    question (`gold`: '' or its redirect article's id, `off_topic`: True) per fold, nothing turned away."""
+) -> dict[str, Any]:
+    """Hit@k/MRR of the held-out questions and the no-answer figures (see the module docstring)."""
     import search.embedded as embedded
     from search.embedders import encode, load_embedder
 
@@ -86,121 +78,40 @@ def collect(
 
     original = embedded.encode
     embedded.encode = cached  # type: ignore[assignment]
-    records: list[dict[str, Any]] = []
     off_topic = off_topic_questions()
+    results: list[list[str]] = []
+    gold: list[set[str]] = []
+    false_no_answer = detected = redirected_first = 0
+    fold_ids = []
     try:
         for j, held, documents in folds(only=only):
+            fold_ids.append(j)
             backend = embedded.EmbeddedBackend(index_dir, model, embedding_model)
             backend.index(documents)
-            backend.reranker, backend.screen_no_answer = None, False
-            for queries, is_off in ((held, False), (off_topic, True)):
-                for question, answer in queries:
-                    backend.record = []
-                    backend.search(question, k=5)
-                    for record in backend.record:
-                        records.append({**record, "gold": answer, "fold": j, "off_topic": is_off})
+            for question, article in held:
+                result = backend.search(question, k=5)
+                results.append([hit.id for hit in result.hits])
+                gold.append({article})
+                false_no_answer += result.no_answer
+            for question, redirect in off_topic:
+                result = backend.search(question, k=5)
+                detected += result.no_answer
+                redirected_first += bool(redirect) and bool(result.hits) and result.hits[0].id == redirect
             backend.close()
     finally:
         embedded.encode = original  # type: ignore[assignment]
-    return records
-
-
-def ranking(record: dict[str, Any], reranker: Reranker | None) -> tuple[list[str], float]:
-    """(final unit order of the record's head, top article probability; 1.0 without a re-ranker)."""
-    head = [unit for unit, _ in record["head"]]
-    if reranker is None or not record["units"]:
-        return head, 1.0
-    order = reranker.order(Candidates(record["units"], record["rows"]))
-    chosen, ordered = set(record["units"]), iter(order)
-    return [next(ordered)[0] if u in chosen else u for u in head], order[0][1]
-
-
-def train(records: list[dict[str, Any]], c: float = RERANKER_C, depth: int = 20) -> Reranker:
-    """The re-ranker on answerable records (label: the held-out question's article)."""
-    groups = [
-        (r["rows"], np.array([u == r["gold"] for u in r["units"]], dtype=int))
-        for r in records
-        if not r["off_topic"] and r["gold"] in r["units"]
-    ]
-    return Reranker.train(groups, c=c, depth=depth)
-
-
-def no_answer_figures(probabilities: np.ndarray, off_topic: np.ndarray, threshold: float) -> dict[str, Any]:
-    return {
-        "no_answer_threshold": round(threshold, 4),
-        "off_topic_detected": int((probabilities[off_topic] < threshold).sum()),
-        "off_topic": int(off_topic.sum()),
-        "false_no_answer": int((probabilities[~off_topic] < threshold).sum()),
-        "answerable": int((~off_topic).sum()),
+    metrics: dict[str, Any] = retrieval_metrics(results, gold)
+    metrics["no_answer"] = {
+        "reference_margin": REFERENCE_MARGIN,
+        "false_no_answer": false_no_answer,
+        "answerable": len(results),
+        "off_topic_detected": detected,
+        "off_topic": len(off_topic) * len(fold_ids),
+        "off_topic_redirected_first": redirected_first,
+        "off_topic_redirects": sum(bool(r) for _, r in off_topic) * len(fold_ids),
     }
-
-
-def choose_threshold(probabilities: np.ndarray, off_topic: np.ndarray, max_false: float = MAX_FALSE) -> float:
-    """The highest threshold on the top article probability that turns away at most `max_false` of the
-    answerable questions."""
-    answerable = np.sort(probabilities[~off_topic])
-    if not len(answerable):
-        return 0.0
-    allowed = int(np.floor(max_false * len(answerable)))
-    return float(answerable[allowed])  # strictly below it: `allowed` answerable questions turned away
-
-
-def report(records: list[dict[str, Any]], c: float = RERANKER_C) -> dict[str, Any]:
-    """Fusion alone vs the re-ranker trained on the other folds; no-answer by the same cross-validation."""
-    answerable = [r for r in records if not r["off_topic"]]
-    fused = retrieval_metrics(
-        [ranking(r, None)[0][:5] for r in answerable], [{r["gold"]} for r in answerable]
-    )
-    results: list[list[str]] = []
-    gold: list[set[str]] = []
-    probabilities, off, detected_redirect = [], [], 0
-    screened: list[bool] = []  # turned away before re-ranking: best dense cosine, reference questions
-    dense_threshold = NO_ANSWER_THRESHOLDS["use-multilingual-v3"]
-    thresholds = []
-    fold_ids = sorted({r["fold"] for r in records})
-    for j in fold_ids:
-        training = [r for r in records if r["fold"] != j] if len(fold_ids) > 1 else records
-        reranker = train(training, c)
-        train_p = np.array([ranking(r, reranker)[1] for r in training])
-        train_off = np.array([r["off_topic"] for r in training])
-        threshold = choose_threshold(train_p, train_off)
-        thresholds.append(threshold)
-        for r in (r for r in records if r["fold"] == j):
-            order, p = ranking(r, reranker)
-            if not r["off_topic"]:
-                results.append(order[:5])
-                gold.append({r["gold"]})
-            elif r["gold"] and order and order[0] == r["gold"]:
-                detected_redirect += 1
-            probabilities.append(p - threshold)
-            off.append(r["off_topic"])
-            screened.append(
-                r["best_dense"] < dense_threshold or r["reference_best"] > r["best_dense"] + REFERENCE_MARGIN
-            )
-    shifted, is_off, early = (
-        np.array(probabilities),
-        np.array(off, dtype=bool),
-        np.array(screened, dtype=bool),
-    )
-    figures = no_answer_figures(shifted, is_off, 0.0)
-    figures["no_answer_threshold"] = round(float(np.mean(thresholds)), 4)
-    # the whole rule: turned away early, or the top article's probability below the threshold
-    combined = np.where(early, -1.0, shifted)
-    figures["with_dense_and_reference"] = no_answer_figures(combined, is_off, 0.0)
-    figures["dense_and_reference_only"] = no_answer_figures(np.where(early, -1.0, 1.0), is_off, 0.0)
-    figures["off_topic_redirected_first"] = detected_redirect
-    return {
-        "fused": fused,
-        "reranked": retrieval_metrics(results, gold),
-        "no_answer": figures,
-        "folds": len(fold_ids),
-    }
-
-
-def evaluate(
-    index_dir: Path, embedding_model: str = "", models_dir: Path | None = None, only: set[int] | None = None
-) -> dict[str, Any]:
-    return report(collect(index_dir, embedding_model, models_dir, only))
+    metrics["folds"] = len(fold_ids)
+    return metrics
 
 
 def parse_folds(spec: str) -> set[int] | None:
@@ -218,35 +129,17 @@ def main() -> None:
     parser.add_argument("--model", default="")
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--folds", default="", help="question positions to hold out: '0-4,7' (default all)")
-    parser.add_argument("--records", type=Path, default=None, help="cache of the collected evidence (pickle)")
-    parser.add_argument(
-        "--write-reranker", action="store_true", help=f"train on all folds, write {DEFAULT_PATH}"
-    )
     args = parser.parse_args()
-    if args.records is not None and args.records.exists():
-        records = pickle.loads(args.records.read_bytes())
-    else:
-        records = collect(args.index_dir, args.model, args.models_dir, parse_folds(args.folds))
-        if args.records is not None:
-            args.records.write_bytes(pickle.dumps(records))
-    metrics = report(records)
-    print(json.dumps(metrics, default=lambda v: round(v, 4)))
-    if args.write_reranker:
-        reranker = train(records)
-        p = np.array([ranking(r, reranker)[1] for r in records])
-        off = np.array([r["off_topic"] for r in records])
-        # measured, not used: on our held-out voices (translit, very short queries) a threshold on the top
-        # probability turned away far more answerable questions than on the tuning split
-        threshold = choose_threshold(p, off)
-        reranker.no_answer_below = 0.0
-        reranker.meta = {
-            "trained_on": f"search.tune: {int((~off).sum())} held-out questions, {int(off.sum())} off-topic",
-            "c": RERANKER_C,
-            "max_false_no_answer": MAX_FALSE,
-            "cross_validated": {k: metrics[k] for k in ("reranked", "no_answer")},
-        }
-        reranker.save(DEFAULT_PATH)
-        print(json.dumps({"written": str(DEFAULT_PATH), "unused": no_answer_figures(p, off, threshold)}))
+    metrics = evaluate(args.index_dir, args.model, args.models_dir, parse_folds(args.folds))
+    print(json.dumps(_rounded(metrics)))
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
 
 
 if __name__ == "__main__":
