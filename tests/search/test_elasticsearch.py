@@ -79,23 +79,27 @@ class _FakeClient:
         pass
 
 
+# The one document the fake client returns: an article as the index stores it.
+ANNUAL_LEAVE_SOURCE = {
+    "id": "annual-leave",
+    "unit": "annual-leave",
+    "kind": "article",
+    "part": "whole",
+    "title": "Отпуск",
+    "text": "Отпуск 28 дней.",
+    "snippet_text": "Отпуск 28 дней.",
+    "url": "/kb/annual-leave",
+    "refs": ["ТК РФ ст. 115"],
+    "categories": ["leave"],
+    "audience": "worker",
+    "index": "lexical",
+}
+
+
 def test_request_shapes_without_a_server(config, embedder) -> None:  # type: ignore[no-untyped-def]
     from search.es_backend import ElasticsearchBackend
 
-    source = {
-        "id": "annual-leave",
-        "unit": "annual-leave",
-        "kind": "article",
-        "part": "whole",
-        "title": "Отпуск",
-        "text": "Отпуск 28 дней.",
-        "snippet_text": "Отпуск 28 дней.",
-        "url": "/kb/annual-leave",
-        "refs": ["ТК РФ ст. 115"],
-        "categories": ["leave"],
-        "audience": "worker",
-        "index": "lexical",
-    }
+    source = ANNUAL_LEAVE_SOURCE
     client = _FakeClient(source)
     backend = ElasticsearchBackend(replace(config, backend="elasticsearch"), embedder, client=client)
     result = backend.search("сколько дней отпуска", k=3, filters={"kind": "article", "audience": "worker"})
@@ -112,20 +116,7 @@ def test_classifier_fused_like_the_embedded_backend(config, embedder) -> None:  
     from search.es_backend import ElasticsearchBackend
     from search.service import collect_documents
 
-    source = {
-        "id": "annual-leave",
-        "unit": "annual-leave",
-        "kind": "article",
-        "part": "whole",
-        "title": "Отпуск",
-        "text": "Отпуск 28 дней.",
-        "snippet_text": "Отпуск 28 дней.",
-        "url": "/kb/annual-leave",
-        "refs": ["ТК РФ ст. 115"],
-        "categories": ["leave"],
-        "audience": "worker",
-        "index": "lexical",
-    }
+    source = ANNUAL_LEAVE_SOURCE
     documents = collect_documents(config)
     es_config = replace(config, backend="elasticsearch")
     backend = ElasticsearchBackend(es_config, embedder, client=_FakeClient(source))
