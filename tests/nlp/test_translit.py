@@ -8,7 +8,7 @@ from nlp import Analyzer
 from nlp.translit import looks_translit, to_cyrillic
 
 TRANSLIT = (
-    "zarplatu ne platyat uzhe 2 mesyaca, ooo \"severnyi potok\" g. murmansk, nas 14 chelovek na sudoremonte, "
+    'zarplatu ne platyat uzhe 2 mesyaca, ooo "severnyi potok" g. murmansk, nas 14 chelovek na sudoremonte, '
     "pishu translitom izvinite telefon ne russkiy"
 )
 
