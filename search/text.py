@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 WORD = re.compile(r"[a-zа-яё0-9]+(?:[.\-][a-zа-яё0-9]+)*", re.I)
@@ -133,6 +136,60 @@ def expand(query: str) -> str:
     return " ".join([query, *added]) if added else query
 
 
+_ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+
+
+def _edits(word: str) -> set[str]:
+    """Words one deletion, transposition, substitution or insertion away from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in _ALPHABET}
+    return deletes | transposes | replaces | inserts
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What `spelling_fixes` corrects towards: word forms of the indexed texts with their counts (dictionary
+    words, and other words such as slang and abbreviations seen at least `min_count` times, so that a one-off
+    typo in the texts is no correction), and the lemmas of all their words."""
+
+    counts: dict[str, int]
+    lemmas: frozenset[str]
+
+    @classmethod
+    def build(cls, texts: Iterable[str], min_count: int = 3) -> Vocabulary:
+        counts = Counter(w for text in texts for w in words(text))
+        morph = _morph()
+        known = {w: c for w, c in counts.items() if c >= min_count or morph.word_is_known(w)}
+        return cls(known, frozenset(lemma(w) for w in counts))
+
+
+def spelling_fixes(query: str, vocabulary: Vocabulary) -> dict[str, str]:
+    """Corrections of misspelt query words («выплоты» → «выплаты», «беременость» → «беременность»): for a
+    Cyrillic word of 5+ letters that is neither in the vocabulary nor in the dictionary, and whose (guessed)
+    lemma is no lemma of the indexed texts (another form of their slang: «расчетку»), the most frequent
+    vocabulary word one edit away, if any. Lower-case word → correction."""
+    fixes = {}
+    for word in words(query):
+        if len(word) < 5 or word in vocabulary.counts or not re.fullmatch("[а-яё]+", word):
+            continue
+        if _morph().word_is_known(word) or lemma(word) in vocabulary.lemmas:
+            continue
+        count, best = max(((vocabulary.counts.get(c, 0), c) for c in _edits(word)), default=(0, ""))
+        if count:
+            fixes[word] = best
+    return fixes
+
+
+def corrected(query: str, fixes: Mapping[str, str]) -> str:
+    """The query with its misspelt words replaced by their corrections (`spelling_fixes`)."""
+    if not fixes:
+        return query
+    return WORD.sub(lambda m: fixes.get(m.group(0).lower().replace("ё", "е"), m.group(0)), query)
+
+
 # Russian typed in Latin letters («zarplatu ne platyat»): longest patterns first
 _TRANSLIT = (
     ("shch", "щ"),
@@ -181,6 +238,7 @@ _TRANSLIT = (
     ("z", "з"),
 )
 _VOWELS = set("аеёиоуыэюя")
+_SOFTENED = set("бвдзлмнпрстфц")  # consonants a ь may follow
 
 
 def _cyrillic_word(word: str) -> str:
@@ -192,9 +250,26 @@ def _cyrillic_word(word: str) -> str:
             cyrillic = "й"  # «dney» → дней, «seichas» → сейчас
         elif latin == "y":
             cyrillic = "ы"
+        elif latin == "ye" and out and out[-1][-1] not in _VOWELS and out[-1][-1] not in "ьъ":
+            cyrillic = "ые"  # after a consonant «ye» is the plural ending: «otpusknye» → отпускные
         out.append(cyrillic)
         i += len(latin)
-    return "".join(out)
+    return _soft_sign("".join(out))
+
+
+def _soft_sign(word: str) -> str:
+    """Restore one missing soft sign people leave out in Latin spelling («skolko» → сколько, «rabotodatel» →
+    работодатель, «uvolnenie» → увольнение): only for words the dictionary does not know, and only when one ь
+    after a consonant (the last position tried first) makes a known word."""
+    morph = _morph()
+    if len(word) < 4 or morph.word_is_known(word):
+        return word
+    for i in range(len(word), 1, -1):
+        if word[i - 1] in _SOFTENED:
+            candidate = word[:i] + "ь" + word[i:]
+            if morph.word_is_known(candidate):
+                return candidate
+    return word
 
 
 def _next_is_vowel(word: str, i: int) -> bool:
