@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,50 @@ def dev_metrics(
     metrics["no_answer_queries"] = len(unanswerable)
     metrics["no_answer_detected"] = sum(r.no_answer for r in unanswerable)
     return metrics
+
+
+OUT_OF_SCOPE = "out_of_scope"  # the category of the redirect articles (where to go instead)
+
+
+def _rounded(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
+
+
+def law_set_path() -> Path:
+    """Questions written blind (without seeing the KB), each labelled with the Labour Code articles that
+    answer it (`refs`, the most direct first; [] when the KB should not answer)."""
+    return Path(__file__).parent / "data" / "blind_law_queries.jsonl"
+
+
+def law_metrics(
+    results: list[Any], wanted: list[list[str]], redirects: Collection[str] = ()
+) -> dict[str, Any]:
+    """Scoring against Labour Code articles instead of article ids: `hit@k` — one of the first k hits has one
+    of the wanted articles among its refs; `hit@1_primary` — the first hit rests on one of them (its own first
+    ref is one of them); on the questions with no refs, how many get no answer and how many are turned away
+    (no answer, or a redirect article — one of `redirects` — first)."""
+    answerable = [(r, set(refs)) for r, refs in zip(results, wanted, strict=True) if refs]
+    unanswerable = [r for r, refs in zip(results, wanted, strict=True) if not refs]
+
+    def rank(r: Any, refs: set[str]) -> int | None:
+        return next((i for i, h in enumerate(r.hits) if refs & set(h.refs)), None)
+
+    ranks = [rank(r, refs) if not r.no_answer else None for r, refs in answerable]
+    n = max(len(answerable), 1)
+    return {
+        "hit@1": sum(k == 0 for k in ranks) / n,
+        "hit@5": sum(k is not None and k < 5 for k in ranks) / n,
+        "hit@1_primary": sum(
+            not r.no_answer and bool(r.hits) and bool(r.hits[0].refs) and r.hits[0].refs[0] in refs
+            for r, refs in answerable
+        )
+        / n,
+        "n": len(answerable),
+        "false_no_answer": sum(r.no_answer for r, _ in answerable),
+        "no_answer_queries": len(unanswerable),
+        "no_answer_detected": sum(r.no_answer for r in unanswerable),
+        "turned_away": sum(r.no_answer or (bool(r.hits) and r.hits[0].id in redirects) for r in unanswerable),
+    }
 
 
 def retrieval_metrics(results: list[list[str]], relevant: list[set[str]]) -> dict[str, float]:
@@ -376,11 +420,25 @@ def bench_search(
             json.dumps(
                 {
                     "dev_set": str(dev),
-                    **{k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()},
+                    **_rounded(metrics),
                 }
             )
         )
         texts = [item["query"] for item in items]
+        law_set = law_set_path()
+        if dev_path is None and law_set.exists():
+            blind = [json.loads(line) for line in law_set.open(encoding="utf-8") if line.strip()]
+            law_results = [scratch.search(item["query"], k=5) for item in blind]
+            redirects = {d.unit for d in documents if d.kind == "article" and d.categories == (OUT_OF_SCOPE,)}
+            report["blind_law"] = law_metrics(law_results, [item["refs"] for item in blind], redirects)
+            echo(
+                json.dumps(
+                    {
+                        "blind_law_set": str(law_set),
+                        **_rounded(report["blind_law"]),
+                    }
+                )
+            )
     else:
         echo(json.dumps({"dev_set": str(dev), "status": "absent: hit@k not measured"}))
         texts = [
