@@ -170,6 +170,20 @@ def test_out_of_scope_death_at_work_end_to_end(analyzer: Analyzer) -> None:
     assert ACCIDENT_REASON  # imported for readers: the accident reason used above
 
 
+def test_urgent_danger_at_work_is_a_labour_matter_even_amid_out_of_scope_words(analyzer: Analyzer) -> None:
+    # police and a district officer make the complaint read as out_of_scope; the accident at work is urgent
+    # and belongs to the inspection
+    a = analyzer.analyze(
+        "Хочу пожаловаться на полицию: у нас на заводе рабочего придавило прессом, а участковый не приехал."
+    )
+    assert a.urgent
+    assert a.categories == ["workplace_accident"]
+    assert [p.category for p in a.problems] == ["workplace_accident"]
+    # outside work nothing changes
+    a = analyzer.analyze("Собака умерла у ветеринара, требую наказать клинику и вернуть деньги.")
+    assert a.categories == ["out_of_scope"] and not a.urgent
+
+
 @pytest.mark.parametrize(
     ("sentences", "urgent"),
     [
