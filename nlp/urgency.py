@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,39 +58,26 @@ def rules(path: Path = RULES_PATH) -> Rules:
     )
 
 
-def rule_match(sentences: list[str]) -> tuple[str, str] | None:
-    """(reason, folded sentence) of the first rule (in file order) that fires on any sentence."""
-    folded = [s.lower().replace("ё", "е") for s in sentences]
+def _fold(sentences: list[str]) -> list[str]:
+    return [s.lower().replace("ё", "е") for s in sentences]
+
+
+def _rule_matches(folded: list[str]) -> Iterator[tuple[str, int]]:
+    """(reason, sentence index) of every rule that fires on a folded sentence, in file order then sentence
+    order; lazy, so the first match costs no more than finding it."""
     whole = "\n".join(folded)
     for rule in rules().rules:
         firing = [p for p in rule.patterns if p.search(whole)]  # cheap pre-check on the whole text
         if not firing:
             continue
-        for sentence in folded:
+        for at, sentence in enumerate(folded):
             if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
-                return rule.reason, sentence
-    return None
-
-
-def rule_matches(sentences: list[str]) -> list[tuple[str, str]]:
-    """(reason, folded sentence) of every rule that fires, per sentence, in file order then sentence order."""
-    folded = [s.lower().replace("ё", "е") for s in sentences]
-    whole = "\n".join(folded)
-    found = []
-    for rule in rules().rules:
-        firing = [p for p in rule.patterns if p.search(whole)]
-        if not firing:
-            continue
-        for sentence in folded:
-            if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
-                found.append((rule.reason, sentence))
-    return found
+                yield rule.reason, at
 
 
 def rule_reason(sentences: list[str]) -> str | None:
     """The reason of the first rule (in file order) that fires on any sentence."""
-    match = rule_match(sentences)
-    return match[0] if match else None
+    return next((reason for reason, _ in _rule_matches(_fold(sentences))), None)
 
 
 def assess(
@@ -117,25 +105,20 @@ def assess(
     config = rules()
     scores = scores or {}
     out_of_scope = categories == ["out_of_scope"]
-    if not out_of_scope:
-        match = rule_match(sentences)
-        if match:
-            return True, match[0]
-    else:
-        folded = [s.lower().replace("ё", "е") for s in sentences]
-        for reason, sentence in rule_matches(sentences):
-            # the sentence and the one before it («Работает курьером. Сбила машина.»)
-            at = folded.index(sentence)
-            context = folded[max(0, at - 1) : at + 1]
-            if any(p.search(c) for c in context for p in config.workplace):
-                return True, reason
+    folded = _fold(sentences)
+    for reason, at in _rule_matches(folded):
+        if not out_of_scope:
+            return True, reason
+        # the sentence and the one before it («Работает курьером. Сбила машина.»)
+        if any(p.search(c) for c in folded[max(0, at - 1) : at + 1] for p in config.workplace):
+            return True, reason
 
     def likely(category: str) -> bool:
         return category in categories or scores.get(category, 0.0) >= config.classifier_min_score
 
     if likely("workplace_accident") and not out_of_scope:
         return True, ACCIDENT_REASON
-    text = " ".join(sentences).lower().replace("ё", "е")
+    text = " ".join(folded)
     wages = likely("wage_arrears") or likely("final_pay") or config.arrears.search(text) is not None
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:

@@ -112,10 +112,17 @@ def dev_metrics(
             wanted = {primary_refs[g] for g in gold if g in primary_refs}
             by_law += bool(r.hits) and bool(wanted & set(r.hits[0].refs))
         metrics["hit@1_by_law"] = by_law / max(len(answerable), 1)
-    metrics["false_no_answer"] = sum(r.no_answer for r, _ in answerable)
-    metrics["no_answer_queries"] = len(unanswerable)
-    metrics["no_answer_detected"] = sum(r.no_answer for r in unanswerable)
+    metrics.update(no_answer_counts([r for r, _ in answerable], unanswerable))
     return metrics
+
+
+def no_answer_counts(answerable: list[Any], unanswerable: list[Any]) -> dict[str, int]:
+    """Answerable queries turned away, and the unanswerable ones with how many of them were turned away."""
+    return {
+        "false_no_answer": sum(r.no_answer for r in answerable),
+        "no_answer_queries": len(unanswerable),
+        "no_answer_detected": sum(r.no_answer for r in unanswerable),
+    }
 
 
 OUT_OF_SCOPE = "out_of_scope"  # the category of the redirect articles (where to go instead)
@@ -140,24 +147,18 @@ def law_metrics(
     (no answer, or a redirect article — one of `redirects` — first)."""
     answerable = [(r, set(refs)) for r, refs in zip(results, wanted, strict=True) if refs]
     unanswerable = [r for r, refs in zip(results, wanted, strict=True) if not refs]
-
-    def rank(r: Any, refs: set[str]) -> int | None:
-        return next((i for i, h in enumerate(r.hits) if refs & set(h.refs)), None)
-
-    ranks = [rank(r, refs) if not r.no_answer else None for r, refs in answerable]
+    # a turned-away result has no hits: a miss at every k
+    ranks = [next((i for i, h in enumerate(r.hits) if refs & set(h.refs)), None) for r, refs in answerable]
     n = max(len(answerable), 1)
     return {
         "hit@1": sum(k == 0 for k in ranks) / n,
         "hit@5": sum(k is not None and k < 5 for k in ranks) / n,
         "hit@1_primary": sum(
-            not r.no_answer and bool(r.hits) and bool(r.hits[0].refs) and r.hits[0].refs[0] in refs
-            for r, refs in answerable
+            bool(r.hits and r.hits[0].refs) and r.hits[0].refs[0] in refs for r, refs in answerable
         )
         / n,
         "n": len(answerable),
-        "false_no_answer": sum(r.no_answer for r, _ in answerable),
-        "no_answer_queries": len(unanswerable),
-        "no_answer_detected": sum(r.no_answer for r in unanswerable),
+        **no_answer_counts([r for r, _ in answerable], unanswerable),
         "turned_away": sum(r.no_answer or (bool(r.hits) and r.hits[0].id in redirects) for r in unanswerable),
     }
 
@@ -425,20 +426,6 @@ def bench_search(
             )
         )
         texts = [item["query"] for item in items]
-        law_set = law_set_path()
-        if dev_path is None and law_set.exists():
-            blind = [json.loads(line) for line in law_set.open(encoding="utf-8") if line.strip()]
-            law_results = [scratch.search(item["query"], k=5) for item in blind]
-            redirects = {d.unit for d in documents if d.kind == "article" and d.categories == (OUT_OF_SCOPE,)}
-            report["blind_law"] = law_metrics(law_results, [item["refs"] for item in blind], redirects)
-            echo(
-                json.dumps(
-                    {
-                        "blind_law_set": str(law_set),
-                        **_rounded(report["blind_law"]),
-                    }
-                )
-            )
     else:
         echo(json.dumps({"dev_set": str(dev), "status": "absent: hit@k not measured"}))
         texts = [
@@ -446,6 +433,22 @@ def bench_search(
             for a in load_articles(config.content_dir / "articles" if config.content_dir else None)
             for q in a.questions
         ]
+    law_set = law_set_path()
+    if dev_path is None and law_set.exists():  # the default run only
+        blind = [
+            json.loads(line) for line in law_set.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
+        law_results = [scratch.search(item["query"], k=5) for item in blind]
+        redirects = {d.unit for d in documents if d.kind == "article" and d.categories == (OUT_OF_SCOPE,)}
+        report["blind_law"] = law_metrics(law_results, [item["refs"] for item in blind], redirects)
+        echo(
+            json.dumps(
+                {
+                    "blind_law_set": str(law_set),
+                    **_rounded(report["blind_law"]),
+                }
+            )
+        )
     texts = (texts * (queries // max(len(texts), 1) + 1))[:queries]
     scratch._query_vector.cache_clear()
     # distinct strings so the query-vector cache never answers (a trailing marker changes nothing else)

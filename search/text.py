@@ -34,7 +34,11 @@ def lemma(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w.lower().replace("ё", "е") for w in WORD.findall(text)]
+    return [_fold(w) for w in WORD.findall(text)]
+
+
+def _fold(word: str) -> str:
+    return word.lower().replace("ё", "е")
 
 
 def lemmas(text: str, drop_stop_words: bool = True) -> list[str]:
@@ -187,7 +191,7 @@ def corrected(query: str, fixes: Mapping[str, str]) -> str:
     """The query with its misspelt words replaced by their corrections (`spelling_fixes`)."""
     if not fixes:
         return query
-    return WORD.sub(lambda m: fixes.get(m.group(0).lower().replace("ё", "е"), m.group(0)), query)
+    return WORD.sub(lambda m: fixes.get(_fold(m.group(0)), m.group(0)), query)
 
 
 # Russian typed in Latin letters («zarplatu ne platyat»): longest patterns first
