@@ -132,10 +132,18 @@ def _rounded(metrics: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
 
 
-def law_set_path() -> Path:
-    """Questions written blind (without seeing the KB), each labelled with the Labour Code articles that
-    answer it (`refs`, the most direct first; [] when the KB should not answer)."""
-    return Path(__file__).parent / "data" / "blind_law_queries.jsonl"
+# Questions written blind (without seeing the KB or the search), each labelled with the Labour Code articles
+# that answer it (`refs`, the most direct first; [] when the KB should not answer). Never tuned on.
+BLIND_LAW_SETS = ("blind_law_queries.jsonl", "blind_law_queries_2.jsonl")
+
+
+def blind_law_set_paths() -> list[Path]:
+    data = Path(__file__).parent / "data"
+    return [data / name for name in BLIND_LAW_SETS if (data / name).exists()]
+
+
+def load_law_set(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def law_metrics(
@@ -381,7 +389,10 @@ def bench_search(
     queries: int,
     calibrate: bool,
     echo: Callable[[str], None] = print,
+    law_paths: Sequence[Path] = (),
 ) -> dict[str, Any]:
+    """With `law_paths`, those law-labelled sets are scored; without them and without `dev_path` (the default
+    run), the blind law sets are."""
     from dataclasses import replace
 
     from search.content import load_articles
@@ -433,22 +444,16 @@ def bench_search(
             for a in load_articles(config.content_dir / "articles" if config.content_dir else None)
             for q in a.questions
         ]
-    law_set = law_set_path()
-    if dev_path is None and law_set.exists():  # the default run only
-        blind = [
-            json.loads(line) for line in law_set.read_text(encoding="utf-8").splitlines() if line.strip()
-        ]
-        law_results = [scratch.search(item["query"], k=5) for item in blind]
-        redirects = {d.unit for d in documents if d.kind == "article" and d.categories == (OUT_OF_SCOPE,)}
-        report["blind_law"] = law_metrics(law_results, [item["refs"] for item in blind], redirects)
-        echo(
-            json.dumps(
-                {
-                    "blind_law_set": str(law_set),
-                    **_rounded(report["blind_law"]),
-                }
-            )
-        )
+    if not law_paths and dev_path is None:
+        law_paths = blind_law_set_paths()
+    redirects = {d.unit for d in documents if d.kind == "article" and d.categories == (OUT_OF_SCOPE,)}
+    report["law"] = {}
+    for law_path in law_paths:
+        law_items = load_law_set(law_path)
+        law_results = [scratch.search(item["query"], k=5) for item in law_items]
+        metrics = law_metrics(law_results, [item["refs"] for item in law_items], redirects)
+        report["law"][law_path.name] = metrics
+        echo(json.dumps({"law_set": str(law_path), **_rounded(metrics)}))
     texts = (texts * (queries // max(len(texts), 1) + 1))[:queries]
     scratch._query_vector.cache_clear()
     # distinct strings so the query-vector cache never answers (a trailing marker changes nothing else)

@@ -173,11 +173,20 @@ def bench_embedders(models: tuple[str, ...]) -> None:
 )
 @click.option("--queries", default=200, show_default=True, help="Queries timed per measurement.")
 @click.option("--calibrate", is_flag=True, help="Also calibrate the no-answer threshold.")
-def bench_search(dev_path: Path | None, case_sizes: str, queries: int, calibrate: bool) -> None:
+@click.option(
+    "--law",
+    "law_paths",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Score a set labelled with Labour Code articles (repeatable; default run: the blind sets).",
+)
+def bench_search(
+    dev_path: Path | None, case_sizes: str, queries: int, calibrate: bool, law_paths: tuple[Path, ...]
+) -> None:
     from search.bench import bench_search as run
 
     sizes = [int(s) for s in case_sizes.split(",") if s.strip()]
-    run(current_config(), dev_path, sizes, queries, calibrate, echo=click.echo)
+    run(current_config(), dev_path, sizes, queries, calibrate, echo=click.echo, law_paths=law_paths)
 
 
 @click.group("bench", help="Измерения. / Benchmarks.")

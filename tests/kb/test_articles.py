@@ -49,6 +49,18 @@ def test_front_matter(article: Article, article_path: Path, taxonomy_codes: froz
     assert updated <= dt.date.today(), "updated is in the future"
 
 
+def test_questions_are_written_in_cyrillic(article: Article) -> None:
+    """Search reads a question typed in Latin letters in Cyrillic before anything sees it, so a Latin question
+    in an article only adds a document no query can match, which nonsense queries land near."""
+    latin = [
+        q
+        for q in article.meta["questions"]
+        if sum(c.isascii() and c.isalpha() for c in str(q))
+        > sum("а" <= c <= "я" or c == "ё" for c in str(q).lower())
+    ]
+    assert not latin, f"questions in Latin letters: {latin}"
+
+
 def test_body_sections(article: Article) -> None:
     positions = [article.body.find(marker) for marker in SECTIONS]
     missing = [marker for marker, position in zip(SECTIONS, positions, strict=True) if position < 0]

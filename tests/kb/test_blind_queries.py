@@ -1,5 +1,6 @@
-"""The blind search evaluation set (search/data/blind_law_queries.jsonl): questions written without seeing the
-knowledge base, labelled with the Labour Code articles that answer them; the labels must be living articles."""
+"""The search sets labelled with Labour Code articles instead of KB article ids: the blind sets (written without
+seeing the knowledge base, never tuned on) and the law tuning set (written the same way from the Labour Code
+text, used for error analysis). Their labels must be living articles."""
 
 from __future__ import annotations
 
@@ -7,14 +8,21 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-BLIND_SET = Path(__file__).resolve().parents[2] / "search" / "data" / "blind_law_queries.jsonl"
+import pytest
+
+from search.bench import BLIND_LAW_SETS
+
+DATA = Path(__file__).resolve().parents[2] / "search" / "data"
 
 
-def test_blind_set_is_well_formed_and_cites_living_articles(
-    ref_problems: Callable[[list[str]], list[str]],
+@pytest.mark.parametrize("name", [*BLIND_LAW_SETS, "law_tuning_queries.jsonl"])
+def test_law_set_is_well_formed_and_cites_living_articles(
+    name: str, ref_problems: Callable[[list[str]], list[str]]
 ) -> None:
-    items = [json.loads(line) for line in BLIND_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(items) >= 200
+    items = [
+        json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    assert len(items) >= 150
     assert len({item["id"] for item in items}) == len(items)
     assert all(item["query"].strip() and isinstance(item["refs"], list) for item in items)
     off_topic = [item for item in items if not item["refs"]]

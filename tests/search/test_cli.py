@@ -103,6 +103,29 @@ def test_kb_build_prints_counts_and_time(cli) -> None:  # type: ignore[no-untype
     assert "не изменился" in cli("kb", "build").stdout
 
 
+def test_bench_search_scores_law_labelled_sets(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text('{"query": "задерживают зарплату", "relevant": ["salary-delay"]}\n', encoding="utf-8")
+    law = tmp_path / "law.jsonl"
+    law.write_text(
+        '{"id": "a", "query": "зарплату не платят второй месяц", "refs": ["ТК РФ ст. 136"]}\n'
+        '{"id": "b", "query": "сколько дней отпуска в году", "refs": ["ТК РФ ст. 999"]}\n'
+        '{"id": "c", "query": "рецепт борща", "refs": []}\n',
+        encoding="utf-8",
+    )
+    result = cli(
+        "bench", "search", "--dev", str(dev), "--law", str(law), "--case-sizes", "", "--queries", "3"
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    law_lines = [line for line in lines if "law_set" in line]
+    # only the file asked for: the blind sets are scored by the default run alone
+    assert [line["law_set"] for line in law_lines] == [str(law)]
+    scored = law_lines[0]
+    assert scored["n"] == 2 and scored["hit@1"] == 0.5 and scored["hit@5"] == 0.5  # ст. 999 is in no article
+    assert scored["no_answer_queries"] == 1 and scored["turned_away"] == 1
+
+
 def test_kb_ingest_law(cli, config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     law = tmp_path / "tk.jsonl"
     law.write_text(

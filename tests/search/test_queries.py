@@ -51,12 +51,13 @@ def test_misspelt_query_finds_its_article(config, embedder) -> None:  # type: ig
 
 
 def test_front_matter_questions_are_not_copied_from_evaluation_sets() -> None:
-    """No article question is a near copy (difflib ratio ≥ 0.85) of a dev or holdout query; only the article
-    questions are reported, never the evaluation queries."""
+    """No article question is a near copy (difflib ratio ≥ 0.85) of a dev, holdout, law tuning or blind query;
+    only the article questions are reported, never the evaluation queries."""
     import difflib
     import json
     from pathlib import Path
 
+    from search.bench import BLIND_LAW_SETS
     from search.content import content_root, load_articles
 
     data = Path(__file__).resolve().parents[2] / "search" / "data"
@@ -65,7 +66,7 @@ def test_front_matter_questions_are_not_copied_from_evaluation_sets() -> None:
         return " ".join(text.lower().replace("ё", "е").split())
 
     queries = []
-    for name in ("dev_queries.jsonl", "holdout_queries.jsonl"):
+    for name in ("dev_queries.jsonl", "holdout_queries.jsonl", "law_tuning_queries.jsonl", *BLIND_LAW_SETS):
         if (data / name).exists():
             for line in (data / name).read_text(encoding="utf-8").splitlines():
                 if line.strip():
