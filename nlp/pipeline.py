@@ -279,7 +279,11 @@ class Analyzer:
         for j, row in zip(chosen, rows, strict=False):
             runs = _runs([k for k, label in enumerate(labels) if label == row], labels, none_row)
             if not runs:
-                continue
+                # fewer sentences than chosen categories («не платят и трудовую не отдают»): the category
+                # shares its best sentence rather than being dropped (train-only CV of the whole pipeline:
+                # 52 of 1880 complaints lost a category this way; macro-F1 0.846 → 0.869)
+                best = int(np.argmax(P[:, row]))
+                runs = [(best, best)]
             first, last = max(runs, key=lambda run: float(P[run[0] : run[1] + 1, row].sum()))
             start, end = sents[first].start, sents[last].end
             if state.index is not None:  # transliterated: offsets into the original

@@ -123,7 +123,8 @@ def assess(
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason
-        if any(p.search(text) for p in config.mass_patterns):
+        # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое»)
+        if workers_affected is None and any(p.search(text) for p in config.mass_patterns):
             return True, config.mass_reason
         if workers_affected is None and any(p.search(text) for p in config.mass_plural_patterns):
             return True, config.mass_reason
@@ -132,6 +133,7 @@ def assess(
         and config.wage_words is not None
         and config.wage_words.search(text)
         and config.arrears.search(text)
+        and (workers_affected is None or workers_affected >= config.mass_min_workers)
         and any(p.search(text) for p in config.mass_patterns)
     ):
         return True, config.mass_reason  # «всей смене не выдали зарплату» read as out_of_scope

@@ -101,3 +101,191 @@ def test_out_of_scope_mass_arrears_told_as_money_for_work() -> None:
     assert assess(text, ["out_of_scope"], 50) == (True, MASS)
     # a private debt with no staff is not
     assert assess(["Сосед ждёт денег за работу по ремонту крыши."], ["out_of_scope"], None) == (False, None)
+
+
+# ---- issue 3: probes in other voices (2026-12-01) -------------------------------------------------------
+
+ACCIDENT = "несчастный случай на производстве"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        # unconscious for days, on a ventilator
+        ("После той ночной смены Оля так и не пришла в себя, мать говорит лежит под аппаратом.", ACCIDENT),
+        ("Третий день в себя не приходит, врачи ничего не обещают.", ACCIDENT),
+        ("Брата после завала держат на ИВЛ.", ACCIDENT),
+        # a lift or a cradle falling, a rope snapping
+        ("Грузовой лифт уже дважды проваливался на этаж вниз, а нас в нём катают с товаром.", DANGER_REASON),
+        ("У люльки трос оборвался на одной стороне, мы висели на второй.", DANGER_REASON),
+        # home-made harnesses at height
+        ("На трубу посылают с верёвкой вместо страховки.", DANGER_REASON),
+        (
+            "Пояса у нас у всех самодельные, сертифицированных не выдавали, лазаем на сорок метров.",
+            DANGER_REASON,
+        ),
+        # taken to a trauma ward
+        ("Сменщика отвезли в травматологию с разбитой кистью.", ACCIDENT),
+        ("Получил травму на смене.", ACCIDENT),
+        ("Травматическая ампутация пальца у станочницы.", ACCIDENT),
+    ],
+)
+def test_issue3_urgent_in_other_words(sentence: str, reason: str) -> None:
+    assert rule_reason([sentence]) == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Я медсестра травматологии, нам срезали стимулирующие выплаты на 40 %.",
+        "Работаю санитаркой в травматологическом отделении, отпуск не дают.",
+        "Уволили за прогул, хотя я был в больнице с переломом ноги, который получил на катке.",
+        "Больничный по перелому (упал на гололёде по дороге в магазин) не оплатили.",
+        "Работаю пожарным в МЧС, не оплачивают сверхурочные за дежурства на пожарах.",
+        "Мне не оплачивают работу под напряжением по повышенной ставке.",
+        "До сих пор не пришла в себя после такого увольнения.",
+        "Лифт в бизнес-центре застревает, опаздываю на работу.",
+    ],
+)
+def test_issue3_not_urgent(sentence: str) -> None:
+    assert rule_reason([sentence]) is None
+
+
+def test_issue3_work_sites_count_for_out_of_scope() -> None:
+    # a compressor room is a workplace: a danger there stays urgent when the classifier says out_of_scope
+    text = ["В компрессорной у нас ресивер весь в ржавчине и шипит по шву, а мы сидим за стенкой."]
+    assert assess(text, ["out_of_scope"], None) == (True, DANGER_REASON)
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Коллектив районного музея третий месяц работает бесплатно — деньги на счёт не приходят никому."],
+        ["Всему коллективу зарплата на карту не поступила с сентября."],
+    ],
+)
+def test_issue3_mass_arrears_money_not_coming(sentences: list[str]) -> None:
+    assert assess(sentences, ["out_of_scope"], None) == (True, MASS)
+    assert assess(sentences, ["wage_amount"], None) == (True, MASS)
+
+
+def test_issue3_choking_after_spraying_on_a_farm() -> None:
+    text = ["Жена пришла с фермы вся опухшая, там опрыскивали чем-то, а их не вывели.", "Сейчас задыхается."]
+    assert assess(text, ["out_of_scope"], None) == (True, DANGER_REASON)
+    assert rule_reason(["Задыхаемся от объёма работы, а доплат нет."]) is None
+
+
+@pytest.mark.parametrize(
+    ("sentences", "categories"),
+    [
+        (["Зарплату с апреля не выдают ни одному из водителей автоколонны."], ["wage_arrears"]),
+        (["Зарплату не платят, а нас там под шестьдесят душ."], ["wage_arrears"]),
+        (["Учителя всей школы полгода без денег, директор разводит руками."], ["wage_arrears"]),
+        (["Учителя всей школы полгода без денег, директор разводит руками."], ["out_of_scope"]),
+        (["Медики всей больницы третий месяц без получки."], ["wage_arrears"]),
+    ],
+)
+def test_issue3_mass_arrears_whole_staff_in_other_words(sentences: list[str], categories: list[str]) -> None:
+    assert assess(sentences, categories, None) == (True, MASS)
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Пенсионеры всего посёлка остались без денег: почту закрыли."],
+        ["Остались без денег после отпуска, зарплату дали вовремя."],
+    ],
+)
+def test_issue3_without_money_is_not_mass_arrears(sentences: list[str]) -> None:
+    assert assess(sentences, ["out_of_scope"], None) == (False, None)
+
+
+# ---- issue 3: misses of blind batch 4 (causes, in other words) ------------------------------------------
+
+DEATH = "гибель работника на производстве"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        # a death told as «never came home»
+        ("Со смены он домой так и не вернулся.", DEATH),
+        ("Домой отец больше не пришёл, а фирма молчит.", DEATH),
+        ("С вахты брат так и не вернулся, нам ничего не объясняют.", DEATH),
+        # a live line not switched off
+        ("Бригаду отправили на необесточенную линию.", DANGER_REASON),
+        ("Подстанцию не обесточили, а электриков послали менять изоляторы.", DANGER_REASON),
+    ],
+)
+def test_batch4_causes_in_other_words(sentence: str, reason: str) -> None:
+    assert rule_reason([sentence]) == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Муж не пришёл домой ночевать, опять пил с бригадой.",
+        "Больше не пришёл на работу после аванса, его уволили.",
+        "Счётчик обесточили за долги по квартплате.",
+    ],
+)
+def test_batch4_not_urgent(sentence: str) -> None:
+    assert rule_reason([sentence]) is None
+
+
+def test_batch4_nobody_paid_is_mass_arrears_unless_the_group_is_small() -> None:
+    text = ["Зарплату не платят ни рабочим, ни мастерам, ни бухгалтерии — никому."]
+    assert assess(text, ["wage_arrears"], None) == (True, MASS)
+    # three people: «никому» is the three of them
+    small = ["Работаем втроём, зарплату за май не платят никому."]
+    assert assess(small, ["wage_arrears"], 3) == (False, None)
+    assert assess(["Всем сотрудникам не платят зарплату, нас пятеро."], ["wage_arrears"], 5) == (False, None)
+
+
+def test_sent_up_a_chimney_is_work() -> None:
+    # «посылают на трубу / гоняют на крышу» names the work even when the classifier says out_of_scope
+    text = ["Нас на сорокаметровую трубу посылают с верёвкой вместо страховки."]
+    assert assess(text, ["out_of_scope"], None) == (True, DANGER_REASON)
+    # a consumer's «заставляют» is not work
+    assert assess(["Нас заставляют жить с запахом газа в подъезде."], ["out_of_scope"], None) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        # rock falls in a mine, rotten support
+        ("За смену в лаве было два вывала породы, крепь старая.", DANGER_REASON),
+        ("Крепь в штреке не менялась лет пять, трещит.", DANGER_REASON),
+        # a crane swaying in the wind
+        ("Кран на ветру так качает, что крановщица боится подниматься.", DANGER_REASON),
+        # a missing worker
+        ("Со вчерашнего дня не можем найти тракториста, в поле он не вернулся.", DANGER_REASON),
+        ("Пропал наш сторож с лесобазы, телефон молчит.", DANGER_REASON),
+        # bald tyres
+        ("Выпускают на линию с лысыми покрышками.", DANGER_REASON),
+    ],
+)
+def test_probes4_urgent(sentence: str, reason: str) -> None:
+    assert rule_reason([sentence]) == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "За сына, погибшего на СВО, положена выплата, а отпуск на оформление не дают.",
+        "Муж погиб в зоне СВО, работодатель не выплатил матпомощь.",
+        "Директор пропал, на звонки не отвечает.",
+        "Кран на кухне столовой течёт, а заявку не принимают.",
+        "Породу на фабрике сортируем вручную.",
+    ],
+)
+def test_probes4_not_urgent(sentence: str) -> None:
+    assert rule_reason([sentence]) is None
+
+
+def test_work_vehicles_are_work() -> None:
+    text = ["Водитель мусоровоза выпал из кабины на ходу, он сейчас в тяжёлом состоянии."]
+    assert assess(text, ["out_of_scope"], None) == (True, ACCIDENT)
+    # a shopper run over in a hypermarket is not (no work vehicle of the list)
+    shopper = ["В гипермаркете меня задел погрузчик, сломал ногу, магазин не платит за лечение."]
+    assert assess(shopper, ["out_of_scope"], None) == (False, None)

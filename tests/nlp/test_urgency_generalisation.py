@@ -193,3 +193,17 @@ def test_the_challenge_set_is_blind_and_well_formed() -> None:
         assert record["urgent"] == (record["urgent_reason"] is not None)
         for problem in record["problems"]:
             assert problem["quote"] in record["text"]
+
+
+def test_nested_cv_whole_pipeline_measure() -> None:
+    # categories as the pipeline reports them (problems included), not only the decision on fused scores
+    from nlp.nested_cv import pipeline_measure
+
+    fold = {
+        "Y": np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]]),
+        "P": np.array([[1, 0, 0], [0, 0, 1], [0, 0, 1], [1, 0, 0]], dtype=bool),
+    }
+    report = pipeline_measure([fold], oos=2)
+    # column 0: F1 1.0; column 1: tp 0 → 0.0; column 2: tp 1, fp 1 → 2/3
+    assert report["macro_f1"] == round((1.0 + 0.0 + 2 / 3) / 3, 4)
+    assert report["oos_as_labour/labour_as_oos"] == (0, 1)
