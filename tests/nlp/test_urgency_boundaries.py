@@ -289,3 +289,31 @@ def test_work_vehicles_are_work() -> None:
     # a shopper run over in a hypermarket is not (no work vehicle of the list)
     shopper = ["В гипермаркете меня задел погрузчик, сломал ногу, магазин не платит за лечение."]
     assert assess(shopper, ["out_of_scope"], None) == (False, None)
+
+
+# ---- blind batch 5: pay in crumbs or in kind «instead of the wage» for the whole staff is arrears ----------
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Всему заводу который месяц платят по паре тысяч вместо зарплаты."],
+        ["Всей фабрике вместо получки выдают продукцию, живых денег нет."],
+        ["Всем рабочим вместо зарплаты дают талоны в столовую."],
+    ],
+)
+def test_batch5_pay_instead_of_wages_for_the_whole_staff_is_mass_arrears(sentences: list[str]) -> None:
+    # the classifier reads a wage paid in part as wage_amount, not as arrears
+    assert assess(sentences, ["wage_amount"], None) == (True, MASS)
+
+
+@pytest.mark.parametrize(
+    ("sentences", "workers"),
+    [
+        (["Всему цеху урезали премию, платят голый оклад."], None),
+        (["Мне платят пособие вместо зарплаты, пока я на больничном."], None),
+        (["Нам троим платят по тысяче вместо зарплаты."], 3),
+    ],
+)
+def test_batch5_not_mass_arrears(sentences: list[str], workers: int | None) -> None:
+    assert assess(sentences, ["wage_amount"], workers) == (False, None)
