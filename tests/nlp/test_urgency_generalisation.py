@@ -178,11 +178,12 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
     assert report["records"] == 2 and report["urgency"]["recall"] == 1.0
 
 
-def test_the_challenge_set_is_blind_and_well_formed() -> None:
+@pytest.mark.parametrize("name", ["challenge.jsonl", "blind_batch6.jsonl"])
+def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
     from nlp.dataset import DATA_DIR, TRAIN_PATH, load
     from nlp.train import taxonomy_codes
 
-    challenge = load(DATA_DIR / "challenge.jsonl")
+    challenge = load(DATA_DIR / name)
     train_texts = {r["text"] for r in load(TRAIN_PATH)}
     codes = set(taxonomy_codes())
     assert len(challenge) >= 50
