@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from search.text import cyrillic
+
 if TYPE_CHECKING:  # the fixture's type; conftest is not imported at run time
     from conftest import Article
 
@@ -52,12 +54,7 @@ def test_front_matter(article: Article, article_path: Path, taxonomy_codes: froz
 def test_questions_are_written_in_cyrillic(article: Article) -> None:
     """Search reads a question typed in Latin letters in Cyrillic before anything sees it, so a Latin question
     in an article only adds a document no query can match, which nonsense queries land near."""
-    latin = [
-        q
-        for q in article.meta["questions"]
-        if sum(c.isascii() and c.isalpha() for c in str(q))
-        > sum("а" <= c <= "я" or c == "ё" for c in str(q).lower())
-    ]
+    latin = [q for q in article.meta["questions"] if cyrillic(str(q)) != str(q)]
     assert not latin, f"questions in Latin letters: {latin}"
 
 

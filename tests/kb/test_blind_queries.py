@@ -4,13 +4,12 @@ text, used for error analysis). Their labels must be living articles."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from search.bench import BLIND_LAW_SETS
+from search.bench import BLIND_LAW_SETS, load_law_set
 
 DATA = Path(__file__).resolve().parents[2] / "search" / "data"
 
@@ -19,9 +18,7 @@ DATA = Path(__file__).resolve().parents[2] / "search" / "data"
 def test_law_set_is_well_formed_and_cites_living_articles(
     name: str, ref_problems: Callable[[list[str]], list[str]]
 ) -> None:
-    items = [
-        json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    items = load_law_set(DATA / name)
     assert len(items) >= 150
     assert len({item["id"] for item in items}) == len(items)
     assert all(item["query"].strip() and isinstance(item["refs"], list) for item in items)
