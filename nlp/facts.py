@@ -265,19 +265,84 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             if number and 300 <= number < 10_000_000 and (rate or not 1900 <= number <= 2100):
                 spans.append((start, end, number))
                 taken.append((start, end))
+    spans.extend(_grouped_amounts(text, folded, taken))
     spans.extend(_elliptic_amounts(text, folded, spans))
     return sorted(spans)
 
 
+# a number written with a thousands separator («26 000», «1 700 000») is money in a sentence about money
+# («телефон за 89 990», «вместо 26 000 выдали 17 400», «оценка ущерба 186 000») unless a noun that is not
+# money follows («план 1 500 звонков»); phone numbers and account numbers are not grouped this way
+_GROUPED_RE = re.compile(
+    r"(?<![\d\w.,+])(?<!\d[ \u00a0\u202f])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+)"
+    r"(?![\d\w]|[ \u00a0\u202f]?\d|[.,\-–]\d)"
+)
+_MONEY_SENTENCE_RE = re.compile(
+    r"руб|₽|зарплат|зп\b|з/п|оклад|плат|премi|преми|аванс|штраф|долг|задолж|стоим|стоит|стоил|цен[аеуыо]|"
+    r"списа|залог|займ|за[её]м|кредит|вклад|предоплат|пособи|пенси|ущерб|итого|вычл|вычит|вычет|удерж|"
+    r"компенсац|денег|деньг|сумм|недостач|тысяч|тыс\b|получ|выдал|начисл|заработ|доход|налог|оплат|"
+    r"перевел|перевести|внес|купил|продал|заказал|должн|должен|отпускн|перечисл|надбавк|на руки|отдал|отдать|"
+    r"верн[уиё]"
+)
+_PRICE_BEFORE_RE = re.compile(r"(?<!\w)за\s+$")
+_MONEY_NOUNS = frozenset(
+    "штраф долг задолженность недостача премия компенсация аванс зарплата оклад пособие налог вычет надбавка "
+    "доплата переплата неустойка пеня пенсия рубль".split()
+)
+_SENTENCE_END_RE = re.compile(r"[.!?\n]")
+
+
+def _grouped_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    found: list[tuple[int, int, float]] = []
+    for match in _GROUPED_RE.finditer(text):
+        start, end = match.span("num")
+        if any(s <= start < e or start <= s < end for s, e in taken):
+            continue
+        head = max((m.end() for m in _SENTENCE_END_RE.finditer(folded, 0, start)), default=0)
+        tail = _SENTENCE_END_RE.search(folded, end)
+        price = _PRICE_BEFORE_RE.search(folded, max(0, start - 4), start) is not None  # «телефон за 89 990»
+        if not price and not _MONEY_SENTENCE_RE.search(folded, head, tail.start() if tail else len(folded)):
+            continue
+        if _NOT_MONEY_AFTER.match(text, end) or _counts_something(text, end):
+            continue
+        number = _parse_number(match.group("num"))
+        if number and number < 10_000_000:
+            found.append((start, end, number))
+            taken.append((start, end))
+    return found
+
+
+_NEXT_WORDS_RE = re.compile(r"\s*([А-Яа-яЁё]+)(?:\s+([А-Яа-яЁё]+))?")
+
+
+def _counts_something(text: str, end: int) -> bool:
+    """A noun that is not money right after the number (or after an adjective): «1 500 звонков»,
+    «1 200 новых карт»; not «26 000 выдали», «52 500 премии»."""
+    match = _NEXT_WORDS_RE.match(text, end)
+    if not match:
+        return False
+    for word in match.groups():
+        if not word:
+            return False
+        grammemes = morph.tags(word)
+        if "NOUN" in grammemes and "ADJF" not in grammemes:
+            return morph.lemma(word) not in _MONEY_NOUNS
+        if not {"ADJF", "PRTF"} & grammemes:
+            return False
+    return False
+
+
 # a bare number that shares the thousands of an amount next to it: «8 тыс. вместо 16», «с 45 до 22 тыс.»,
-# «обещали 45 тыс, заплатили 20», «то 20, то 15 тысяч», «25 тыс. на руки, из них 10 в конверте»
+# «обещали 45 тыс, заплатили 20», «то 20, то 15 тысяч», «25 тыс. на руки, из них 10 в конверте», «из 40 тысяч
+# осталось 11», «то 3 тысячи то 7»
 _ELLIPTIC_NUMBER = (
     r"(?P<num>\d{1,3}(?:[.,]\d)?)(?![\d\w%]|[.,]\d|\s*(?:[-–]\s*\d|час|ч\b|дн|лет|год|мес|чел|раз|смен|мин|"
     r"числ|янв|фев|мар|апр|мая|июн|июл|авг|сен|окт|ноя|дек|%))"
 )
 _ELLIPTIC_AFTER_RE = re.compile(
     r"\s*[.,]?\s*(?:на\s+руки\s*,?\s*)?(?:(?:а|но|и)\s+)?(?:вместо|заплатил\w*|выплатил\w*|дали|получил\w*|обещали|из\s+них|"
-    r"потом|теперь|сейчас|стало|стала)\s+(?:только\s+|всего\s+|лишь\s+|по\s+)?" + _ELLIPTIC_NUMBER
+    r"потом|теперь|сейчас|стало|стала|осталось|остаётся|остается|осталась|вычли|удержали|срезали|то)"
+    r"\s+(?:только\s+|всего\s+|лишь\s+|по\s+)?" + _ELLIPTIC_NUMBER
 )
 _ELLIPTIC_BEFORE_RE = re.compile(
     r"(?:(?<![\w])с|(?<![\w])от|(?<![\w])то)\s+" + _ELLIPTIC_NUMBER + r"\s*(?:,\s*то|до|-|–)\s*$"
