@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from nlp import morph
 from nlp.dataset import DEV_PATH, load
+from nlp.facts import BUSINESS_WORD
 from nlp.pipeline import Analyzer
 from nlp.types import Analysis, InvalidText
 
@@ -93,8 +96,8 @@ def evaluate(path: Path = DEV_PATH, analyzer: Analyzer | None = None) -> dict[st
     orgs = _set_prf(
         [
             (
-                {_norm_org(x) for x in r["facts"].get("organizations") or []},
-                {_norm_org(x) for x in a.facts.organizations},
+                {organisation_key(x) for x in r["facts"].get("organizations") or []},
+                {organisation_key(x) for x in a.facts.organizations},
             )
             for r, a in ok
         ]
@@ -147,10 +150,27 @@ def evaluate(path: Path = DEV_PATH, analyzer: Analyzer | None = None) -> dict[st
     }
 
 
-def _norm_org(name: str) -> str:
-    return " ".join(
-        name.lower().replace("ё", "е").replace('"', "«").replace("»", "«").replace("«", " ").split()
-    )
+_BUSINESS_WORD_RE = re.compile(BUSINESS_WORD)
+
+
+def organisation_key(name: str) -> str:
+    """Organisation names compare without case, quotes or «ё», with the words outside the quotes in their
+    dictionary form (a label may keep the case of the text, «в банке "Открытие"», the extractor gives the
+    nominative) and, before a quoted name, without a business noun («завод "Автодизель"» = «"Автодизель"»:
+    labels differ on whether they keep it; the quoted name is what identifies the employer)."""
+    parts = re.split(r"(«[^«»]*»|\"[^\"]*\")", name)
+    has_quoted = len(parts) > 1
+    words: list[str] = []
+    for index, part in enumerate(parts):
+        if index % 2 == 1:
+            words.append(part)
+            continue
+        for word in part.split():
+            if has_quoted and _BUSINESS_WORD_RE.fullmatch(word):
+                continue
+            words.append(morph.lemma(word) if word.isalpha() and not word.isupper() else word)
+    text = " ".join(words).lower().replace("ё", "е")
+    return " ".join(text.replace('"', "«").replace("»", "«").replace("«", " ").split())
 
 
 def format_report(report: dict[str, Any]) -> str:

@@ -824,14 +824,44 @@ _IP_RE = re.compile(
     r"(?<![\w])(?:ИП|ип)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
     r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|оглы|кызы)\b)?)"
 )
-# a business noun and a quoted name: «кафе "Уют"», «ресторана "Сакура"», «сеть "Красное&Белое"»
-_NOUN_QUOTED_RE = re.compile(
-    r"(?<![\w])(?P<form>(?:[Кк]афе|[Рр]естора\w*|[Мм]агазин\w*|ТЦ|ТРЦ|ТК|[Зз]авод\w*|[Фф]абрик\w*|[Кк]омпани\w*|"
-    r"[Сс]ет[ьи]|[Кк]линик\w*|[Сс]алон\w*|[Гг]остиниц\w*|[Оо]тел[ьяе]\w*|[Пп]екарн\w*|[Сс]толов\w*|[Аа]втосервис\w*|"
-    r"[Кк]омбинат\w*|[Аа]гентств\w*|[Хх]олдинг\w*|[Фф]ирм\w*|[Пп]редприяти\w*|[Кк]лининг\w*\s+компани\w*|"
-    r"[Тт]акси|[Тт]аксопарк\w*|[Сс]клад\w*|[Бб]анк\w*|[Пп]иццери\w*|[Шш]кол\w*|[Бб]ольниц\w*))\s+"
-    r"(?P<name>" + _QUOTED + r")"
+# a business noun and a quoted name: «кафе "Уют"», «ресторана "Сакура"», «сеть "Красное&Белое"», «управляющей
+# компании "Городской дом"»; the noun is given in the nominative («в магазине "Продукты 24"» → «магазин
+# "Продукты 24"»), so that two complaints name the same employer the same way
+_BUSINESS_ADJECTIVE = (
+    r"(?:[Уу]правляющ|[Сс]трахов|[Аа]птечн|[Кк]адров|[Мм]едицинск|[Тт]оргов|[Сс]троительн|[Тт]ранспортн|[Оо]хранн|"
+    r"[Кк]линингов|[Мм]икрофинансов|[Кк]оллекторск|[Лл]огистическ|[Тт]уристическ|[Дд]етск|[Пп]родуктов)\w*"
 )
+_BUSINESS_NOUN = (
+    r"(?:[Кк]афе|[Рр]естора\w*|[Мм]агазин\w*|[Гг]ипермаркет\w*|[Сс]упермаркет\w*|ТЦ|ТРЦ|ТК|[Зз]авод\w*|"
+    r"[Хх]лебозавод\w*|[Фф]абрик\w*|[Кк]омпани\w*|[Сс]ет[ьи]|[Кк]линик\w*|[Сс]алон\w*|[Аа]втосалон\w*|"
+    r"[Гг]остиниц\w*|[Оо]тел[ьяе]\w*|[Пп]екарн\w*|[Сс]толов\w*|[Аа]втосервис\w*|[Кк]омбинат\w*|[Аа]гентств\w*|"
+    r"[Хх]олдинг\w*|[Фф]ирм\w*|[Пп]редприяти\w*|[Тт]акси|[Тт]аксопарк\w*|[Сс]клад\w*|[Бб]анк\w*|[Пп]иццери\w*|"
+    r"[Шш]кол\w*|[Бб]ольниц\w*|[Пп]оликлиник\w*|[Аа]птек\w*|[Фф]итнес-клуб\w*|"
+    r"(?:[Мм]едицинск|[Сс]ервисн|[Уу]чебн|[Рр]еабилитационн)\w*\s+центр\w*|[Шш]ахт\w*|[Кк]олхоз\w*|[Сс]овхоз\w*|[Сс]ад(?:а|у|е|ом)?|[Сс]анатори\w*|"
+    r"[Пп]ансионат\w*|[Сс]лужб\w*)"
+)
+BUSINESS_WORD = rf"{_BUSINESS_ADJECTIVE}|{_BUSINESS_NOUN}"
+_NOUN_QUOTED_RE = re.compile(
+    rf"(?<![\w-])(?P<form>(?:{_BUSINESS_ADJECTIVE}\s+)?{_BUSINESS_NOUN})\s+(?P<name>" + _QUOTED + r")"
+)
+
+
+def _nominative(words: str) -> str:
+    """«управляющей компании» → «управляющая компания», «магазине» → «магазин»; a word pymorphy cannot put
+    in the nominative singular, or an abbreviation, stays as written."""
+    result = []
+    for word in words.split():
+        if word.isupper():
+            result.append(word)
+            continue
+        parses = morph.analyzer().parse(word)
+        wanted = next((p for p in parses if {"NOUN", "ADJF", "PRTF"} & set(p.tag.grammemes)), None)
+        form = wanted.inflect({"nomn", "sing"}) if wanted else None
+        if form is None and wanted is not None and "ADJF" not in wanted.tag.grammemes:
+            form = wanted.inflect({"nomn"})  # a noun used only in the plural
+        nominative = form.word if form else word.lower()
+        result.append(nominative.capitalize() if word[:1].isupper() else nominative)
+    return " ".join(result)
 
 
 def _norm_quotes(name: str) -> str:
@@ -866,10 +896,14 @@ def org_spans(text: str) -> list[tuple[int, int, str]]:
             short = {"о": "ООО", "а": "АО", "п": "ПАО", "и": "ИП"}[form[0].lower()]
             value = f"{short} {_norm_quotes(name)}{match.group('num')}"
         spans.append((match.start(), match.end(), value))
-    for pattern in (_IP_RE, _ORG_LOWER_RE, _NOUN_QUOTED_RE):
+    for pattern in (_IP_RE, _ORG_LOWER_RE):
         for match in pattern.finditer(text):
             if free(match.start(), match.end()):
                 spans.append((match.start(), match.end(), _clip(match.group())))
+    for match in _NOUN_QUOTED_RE.finditer(text):
+        if free(match.start(), match.end()):
+            name = f"{_nominative(_clip(match.group('form')))} {_clip(match.group('name'))}"
+            spans.append((match.start(), match.end(), name))
     return sorted(spans)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import facts as F
+from nlp.evaluate import organisation_key
 
 
 @pytest.mark.parametrize(
@@ -125,10 +126,36 @@ def test_numerals_to_digits() -> None:
         ("ИП Сидорова Анна Викторовна", ["ИП Сидорова Анна Викторовна"]),
         ("Общество с ограниченной ответственностью «Вектор»", ["ООО «Вектор»"]),
         ("МБОУ «Школа № 5»", ["МБОУ «Школа № 5»"]),
+        # a business noun is given in the nominative, so two complaints name the employer the same way
+        ("работаю кассиром в магазине «Продукты 24»", ["магазин «Продукты 24»"]),
+        ("в управляющей компании «Городской дом» не платят", ["управляющая компания «Городской дом»"]),
+        ("воспитатель в детском саду «Берёзка»", ["детский сад «Берёзка»"]),
+        ('Ресторана "Сакура" повар', ['Ресторан "Сакура"']),
+        ("в медицинском центре «Доктор плюс»", ["медицинский центр «Доктор плюс»"]),
+        ("охранником в торговом центре «Мега»", []),  # a mall is where one works, not the employer
+        ("в колхозе «Заветы Ильича»", ["колхоз «Заветы Ильича»"]),
     ],
 )
 def test_org_patterns(text: str, orgs: list[str]) -> None:
     assert [name for _, _, name in F.org_spans(text)] == orgs
+
+
+@pytest.mark.parametrize(
+    ("gold", "found"),
+    [
+        ('банке "Открытие"', "банк «Открытие»"),
+        ("ресторане «Гусь»", 'Ресторан "Гусь"'),
+        ("ООО «Ромашка»", "ооо ромашка"),
+        ("«Автодизель»", "завод «Автодизель»"),
+        ("управляющей компании «Жилсервис»", "«Жилсервис»"),
+    ],
+)
+def test_evaluation_compares_organisations_by_dictionary_form(gold: str, found: str) -> None:
+    # the words outside the quotes compare in their dictionary form, a business noun before a quoted name is
+    # optional; the quoted name compares as written
+    assert organisation_key(gold) == organisation_key(found)
+    assert organisation_key("банк «Открытие»") != organisation_key("банк «Открытия»")
+    assert organisation_key("ООО «Ромашка»") != organisation_key("«Ромашка»")
 
 
 def test_quoted_names_skip_phrases() -> None:
