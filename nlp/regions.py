@@ -133,6 +133,7 @@ _LEGAL_FORM_NAME_RE = re.compile(
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
 _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
+_QUOTE_AFTER_RE = re.compile(r"\s*[«\"“„]")
 _GAP_SPACES_RE = re.compile(r" +")
 # person nouns that take a town in the genitive: «жителей Иванова», «мэр Королёва»
 _NOT_JOB_RE = re.compile(r"(?:жител|уроженц|уроженец|мэр|губернатор|глав|гост|выходц)\w*")
@@ -587,6 +588,10 @@ class Gazetteer:
         previous = _fold(toks[i - 1][0]) if i > 0 else ""
         if previous in STREET_MARKERS:
             return None  # «ул. Гагарина», «пр. Мира»
+        if previous == "ип":
+            return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново
+        if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
+            return None  # «Шахта «Северная-2»»: a business noun before its name, not Шахты
         if not first[:1].isupper():
             # lower case: a multi-word subject name («свердловская обл.»), or a town after «г.» / «в»
             # when the word is a known place name and not an ordinary word («в подольске», not «в шахты»)
