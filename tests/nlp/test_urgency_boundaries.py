@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.urgency import DANGER_REASON, assess, rule_reason
+from nlp.urgency import ACCIDENT_REASON, DANGER_REASON, assess, rule_reason
 
 MASS = "массовая невыплата заработной платы"
 
@@ -51,6 +51,9 @@ NOT_DANGERS = [
     "Ток в розетке есть, но розеток мало.",
     "Давление у меня скачет от нервов.",
     "Пол в раздевалке холодный, просим коврики.",
+    # an injury off work, named as such («бытовой», «на рыбалке»)
+    "Весь ноябрь был на больничном с переломом руки (бытовой, на рыбалке), пособие посчитали из оклада.",
+    "После бытовой травмы отпуск не продлили.",
 ]
 
 
@@ -287,6 +290,8 @@ def test_batch5_not_mass_arrears(sentences: list[str], workers: int | None) -> N
         *ISSUE3_URGENT,
         *BATCH4_URGENT,
         *PROBES4_URGENT,
+        # hiding a workplace accident as one off work is still an accident
+        ("Упал со стремянки на складе, а мастер велел оформить как бытовую травму.", ACCIDENT_REASON),
     ],
 )
 def test_a_rule_fires(sentence: str, reason: str) -> None:
