@@ -210,6 +210,9 @@ _BARE_MONEY_RES = [  # matched on fold_case(text)
 ]
 
 
+_YEAR_AFTER_RE = re.compile(r"\s*(?:г\b|г\.|год)")  # «зарплата 2024 года», not «штраф 2000»
+
+
 def _parse_number(raw: str) -> float | None:
     try:
         return float(re.sub(r"[ \u00a0\u202f]", "", raw).replace(",", "."))
@@ -262,10 +265,12 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             number = _parse_number(match.group("num"))
             # a year («зарплата 2024 года») unless the context makes it a rate («по 2000 в день»)
             rate = pattern is _BARE_MONEY_RES[1] or (match.groupdict().get("fill") or "").startswith("по")
-            if number and 300 <= number < 10_000_000 and (rate or not 1900 <= number <= 2100):
+            year = 1900 <= (number or 0) <= 2100 and _YEAR_AFTER_RE.match(text, end) is not None
+            if number and 300 <= number < 10_000_000 and (rate or not year):
                 spans.append((start, end, number))
                 taken.append((start, end))
     spans.extend(_grouped_amounts(text, folded, taken))
+    spans.extend(_plain_amounts(text, folded, taken))
     spans.extend(_elliptic_amounts(text, folded, spans))
     return sorted(spans)
 
@@ -309,6 +314,49 @@ def _grouped_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
         if number and number < 10_000_000:
             found.append((start, end, number))
             taken.append((start, end))
+    return found
+
+
+# a number without a separator («пылесос за 8900», «не вернули 15600», «штраф 2000», «стало на 1200 меньше»,
+# «недодаёт рублей 300») is money only right after «за», with a money word among the three words before it,
+# or as a difference («на 1200 меньше»); a year, a house, an order or a route number is not
+_PLAIN_RE = re.compile(r"(?<![\d\w.,+\-/№])(?P<num>\d{4,7})(?![\d\w]|[.,\-–/]\d|\s*(?:г\b|г\.|год|%))")
+_WORDS_BEFORE_RE = re.compile(r"(?:[\w/-]+\W+){0,3}$")
+_NUMBERED_THING_RE = re.compile(
+    r"(?:№|номер\w*|дом\w*|д\.|кв\.?|квартир\w*|корп\w*|индекс\w*|код\w*|заказ\w*|сч[её]т\w*|договор\w*|"
+    r"приказ\w*|табельн\w*|пин|артикул\w*|рейс\w*|маршрут\w*|автобус\w*|ул\.?|улиц\w*|школ\w*|сад\w*|"
+    r"участ\w*|цех\w*|отделени\w*|офис\w*|модел\w*|серии|паспорт\w*)\s*$"
+)
+_DIFFERENCE_RE = re.compile(r"\s*(?:руб\w*\s+)?(?:меньше|больше|ниже|выше|недодал\w*|урезал\w*)")
+_ROUBLES_FIRST_RE = re.compile(
+    r"(?<![\w\d])(?:рубл\w*|руб\.?)\s+(?P<num>\d{3,6})(?![\d\w]|\s*(?:коп|числ|янв|фев|мар|апр|ма[яй]|июн|июл|авг|сен|окт|ноя|дек))"
+)
+
+
+def _plain_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    found: list[tuple[int, int, float]] = []
+    candidates = [(m, False) for m in _PLAIN_RE.finditer(text)]
+    candidates += [(m, True) for m in _ROUBLES_FIRST_RE.finditer(folded)]  # «рублей 300»: the order of speech
+    for match, roubles_first in candidates:
+        start, end = match.span("num")
+        number = _parse_number(match.group("num"))
+        if not number or any(s <= start < e or start <= s < end for s, e in taken):
+            continue
+        if not roubles_first:
+            if number < 1000 or 1900 <= number <= 2100:
+                continue
+            before = _WORDS_BEFORE_RE.search(folded, max(0, start - 60), start)
+            words_before = before.group() if before else ""
+            if _NUMBERED_THING_RE.search(folded, max(0, start - 20), start):
+                continue
+            price = _PRICE_BEFORE_RE.search(folded, max(0, start - 4), start) is not None
+            difference = folded[max(0, start - 3) : start] == "на " and _DIFFERENCE_RE.match(folded, end)
+            if not (price or difference or _MONEY_SENTENCE_RE.search(words_before)):
+                continue
+            if _NOT_MONEY_AFTER.match(text, end) or _counts_something(text, end):
+                continue
+        found.append((start, end, number))
+        taken.append((start, end))
     return found
 
 
