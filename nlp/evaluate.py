@@ -8,7 +8,7 @@ from typing import Any
 
 from nlp import morph
 from nlp.dataset import DEV_PATH, load
-from nlp.facts import BUSINESS_WORD
+from nlp.facts import BUSINESS_WORD, brand_spans
 from nlp.pipeline import Analyzer
 from nlp.types import Analysis, InvalidText
 
@@ -158,6 +158,10 @@ def organisation_key(name: str) -> str:
     dictionary form (a label may keep the case of the text, «в банке "Открытие"», the extractor gives the
     nominative) and, before a quoted name, without a business noun («завод "Автодизель"» = «"Автодизель"»:
     labels differ on whether they keep it; the quoted name is what identifies the employer)."""
+    bare = name.strip().strip('«»"“”„')
+    brands = brand_spans(bare)
+    if len(brands) == 1 and brands[0][0] == 0 and brands[0][1] == len(bare):
+        return brands[0][2].lower().replace("ё", "е")  # «вайлдберриз», «Wildberries»: one employer
     parts = re.split(r"(«[^«»]*»|\"[^\"]*\")", name)
     has_quoted = len(parts) > 1
     words: list[str] = []

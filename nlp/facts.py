@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 from nlp import morph
 from nlp.fastre import LowerPattern, fold_case
@@ -953,6 +954,58 @@ def org_spans(text: str) -> list[tuple[int, int, str]]:
             name = f"{_nominative(_clip(match.group('form')))} {_clip(match.group('name'))}"
             spans.append((match.start(), match.end(), name))
     return sorted(spans)
+
+
+BRANDS_PATH = Path(__file__).with_name("rules") / "brands.yaml"
+_TOKEN_RE = re.compile(r"[\w&.'-]+")
+_MAX_BRAND_WORDS = 3
+
+
+@cache
+def _brand_forms() -> dict[str, tuple[str, bool]]:
+    """Folded form of every alias in every case («пятерочке») → (name, ambiguous)."""
+    import yaml
+
+    from nlp.regions import phrase_forms
+
+    forms: dict[str, tuple[str, bool]] = {}
+    for entry in yaml.safe_load(BRANDS_PATH.read_text(encoding="utf-8")):
+        for alias in entry["aliases"]:
+            cyrillic = re.search("[а-яё]", alias.lower()) is not None and not alias.isupper()
+            for form in phrase_forms(alias) if cyrillic else {alias.lower().replace("ё", "е")}:
+                forms.setdefault(form, (entry["name"], bool(entry.get("ambiguous"))))
+    return forms
+
+
+def brand_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of well-known employers named without quotes or a legal form («в пятёрочке», «на
+    Озоне»); an alias that is also an ordinary word counts only capitalised or in quotes."""
+    forms = _brand_forms()
+    tokens = [(m.group().strip(".'-"), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(_MAX_BRAND_WORDS, len(tokens) - i), 0, -1):
+            words = tokens[i : i + n]
+            found = forms.get(" ".join(w for w, _, _ in words).lower().replace("ё", "е"))
+            if not found:
+                continue
+            name, ambiguous = found
+            first = words[0][0]
+            quoted = text[max(0, words[0][1] - 1) : words[0][1]] in '«"“„' and words[0][1] > 0
+            if ambiguous and not (first[:1].isupper() or quoted):
+                continue
+            if ambiguous and first[:1].isupper() and _sentence_start(text, words[0][1]) and not quoted:
+                continue  # «Лента конвейера…» at the start of a sentence
+            spans.append((words[0][1], words[-1][2], name))
+            i += n - 1
+            break
+        i += 1
+    return spans
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?\n"
 
 
 def quoted_names(text: str) -> list[tuple[int, int, str]]:

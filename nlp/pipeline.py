@@ -163,6 +163,9 @@ class Analyzer:
         facts.organizations = F._unique([name for _, _, name in org_spans])
         if not facts.organizations:
             facts.organizations = F._unique([name for _, _, name in F.quoted_names(source)])
+        known = {brand for name in facts.organizations for _, _, brand in F.brand_spans(name)}
+        brands = [name for _, _, name in F.brand_spans(source) if name not in known]
+        facts.organizations += F._unique(brands)  # «в пятёрочке», unless already named («"Пятёрочке"»)
         facts.inns, facts.invalid_inns = F.extract_inns(source)
         facts.ogrns = F.extract_ogrns(source)
         facts.phones = F.extract_phones(source)

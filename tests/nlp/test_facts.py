@@ -170,6 +170,33 @@ def test_evaluation_compares_organisations_by_dictionary_form(gold: str, found: 
     assert organisation_key("ООО «Ромашка»") != organisation_key("«Ромашка»")
 
 
+@pytest.mark.parametrize(
+    ("text", "brands"),
+    [
+        ("в пятерочке не платят", ["Пятёрочка"]),
+        ("работаю курьером на Озоне", ["Ozon"]),
+        ("уволили из вайлдберриз без расчёта", ["Wildberries"]),
+        ("водитель Яндекс Такси", ["Яндекс"]),
+        ("работаю в Ленте кассиром", ["Лента"]),
+        ("в «Ленте» не платят", ["Лента"]),
+        # an alias that is an ordinary word counts only capitalised, and not at the start of a sentence
+        ("лента конвейера порвалась", []),
+        ("Лента конвейера порвалась.", []),
+        ("купил магнит на холодильник", []),
+    ],
+)
+def test_well_known_employers_without_quotes(text: str, brands: list[str]) -> None:
+    assert [name for _, _, name in F.brand_spans(text)] == brands
+
+
+def test_a_brand_already_named_is_not_repeated() -> None:
+    from nlp import Analyzer
+
+    facts = Analyzer.default().analyze("Работаю в «Пятёрочке» на Ленина, в пятёрочке нам не платят.").facts
+    assert [o for o in facts.organizations if "ятёрочк" in o or "ятерочк" in o] == ["«Пятёрочке»"]
+    assert organisation_key("вайлдберриз") == organisation_key("Wildberries")
+
+
 def test_quoted_names_skip_phrases() -> None:
     names = [
         n
