@@ -259,7 +259,7 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
     for pattern in _BARE_MONEY_RES:
         for match in pattern.finditer(folded):
             start, end = match.start("num"), match.end("num")
-            if any(s <= start < e or start <= s < end for s, e in taken):
+            if _overlaps(start, end, taken):
                 continue
             if re.match(r"\s*[-–]\s*\d", text[end : end + 4]) and pattern is _BARE_MONEY_RES[0]:
                 continue
@@ -295,21 +295,31 @@ _MONEY_NOUNS = frozenset(
     "штраф долг задолженность недостача премия компенсация аванс зарплата оклад пособие налог вычет надбавка "
     "доплата переплата неустойка пеня пенсия рубль".split()
 )
-_SENTENCE_END_RE = re.compile(r"[.!?\n]")
+_SENTENCE_ENDS = ".!?\n"
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(s <= start < e or start <= s < end for s, e in taken)
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the sentence around text[start:end] (cut at «.», «!», «?» and line breaks)."""
+    head = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
+    tails = [i for i in (text.find(mark, end) for mark in _SENTENCE_ENDS) if i >= 0]
+    return head, min(tails, default=len(text))
 
 
 def _grouped_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
     found: list[tuple[int, int, float]] = []
     for match in _GROUPED_RE.finditer(text):
         start, end = match.span("num")
-        if any(s <= start < e or start <= s < end for s, e in taken):
+        if _overlaps(start, end, taken):
             continue
-        head = max((m.end() for m in _SENTENCE_END_RE.finditer(folded, 0, start)), default=0)
-        tail = _SENTENCE_END_RE.search(folded, end)
+        head, tail = _sentence_bounds(folded, start, end)
         price = _PRICE_BEFORE_RE.search(folded, max(0, start - 4), start) is not None  # «телефон за 89 990»
-        if not price and not _MONEY_SENTENCE_RE.search(folded, head, tail.start() if tail else len(folded)):
+        if not price and not _MONEY_SENTENCE_RE.search(folded, head, tail):
             continue
-        if _NOT_MONEY_AFTER.match(text, end) or _counts_something(text, end):
+        if _counts_something(text, end):
             continue
         number = _parse_number(match.group("num"))
         if number and number < 10_000_000:
@@ -341,7 +351,7 @@ def _plain_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list
     for match, roubles_first in candidates:
         start, end = match.span("num")
         number = _parse_number(match.group("num"))
-        if not number or any(s <= start < e or start <= s < end for s, e in taken):
+        if not number or _overlaps(start, end, taken):
             continue
         if not roubles_first:
             if number < 1000 or 1900 <= number <= 2100:
@@ -354,7 +364,7 @@ def _plain_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list
             difference = folded[max(0, start - 3) : start] == "на " and _DIFFERENCE_RE.match(folded, end)
             if not (price or difference or _MONEY_SENTENCE_RE.search(words_before)):
                 continue
-            if _NOT_MONEY_AFTER.match(text, end) or _counts_something(text, end):
+            if _counts_something(text, end):
                 continue
         found.append((start, end, number))
         taken.append((start, end))
@@ -365,8 +375,10 @@ _NEXT_WORDS_RE = re.compile(r"\s*([А-Яа-яЁё]+)(?:\s+([А-Яа-яЁё]+))?"
 
 
 def _counts_something(text: str, end: int) -> bool:
-    """A noun that is not money right after the number (or after an adjective): «1 500 звонков»,
-    «1 200 новых карт»; not «26 000 выдали», «52 500 премии»."""
+    """People or units right after the number («1 200 человек», «40 км»), or another noun that is not money
+    (after an adjective too): «1 500 звонков», «1 200 новых карт»; not «26 000 выдали», «52 500 премии»."""
+    if _NOT_MONEY_AFTER.match(text, end):
+        return True
     match = _NEXT_WORDS_RE.match(text, end)
     if not match:
         return False
@@ -1005,7 +1017,8 @@ def brand_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    return not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?\n"
+    before = text[:start].rstrip()
+    return not before or before[-1] in _SENTENCE_ENDS
 
 
 def quoted_names(text: str) -> list[tuple[int, int, str]]:

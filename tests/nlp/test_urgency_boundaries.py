@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.urgency import ACCIDENT_REASON, DANGER_REASON, assess, rule_reason
+from nlp.urgency import DANGER_REASON, assess, rule_reason
 
 MASS = "массовая невыплата заработной платы"
 
@@ -298,8 +298,8 @@ def test_batch5_not_mass_arrears(sentences: list[str], workers: int | None) -> N
         *BATCH4_URGENT,
         *PROBES4_URGENT,
         # hiding a workplace accident as one off work is still an accident
-        ("Упал со стремянки на складе, а мастер велел оформить как бытовую травму.", ACCIDENT_REASON),
-        ("Чуть не умер на стройке: сорвался с лесов, страховки не было.", ACCIDENT_REASON),
+        ("Упал со стремянки на складе, а мастер велел оформить как бытовую травму.", ACCIDENT),
+        ("Чуть не умер на стройке: сорвался с лесов, страховки не было.", ACCIDENT),
         # dangers in the other word order and worn-out equipment described by what is wrong with it
         ("Работаем на краю кровли, страховочных поясов нет, ограждения по периметру нет.", DANGER_REASON),
         ("У погрузчика № 7 не работают тормоза, водитель тормозит об стеллаж.", DANGER_REASON),
