@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from portal.models import Job, JobState, utcnow
@@ -234,11 +235,27 @@ class Worker:
                 except TimeoutError:
                     pass
 
-    async def run_until_idle(self, max_rounds: int = 1000) -> int:
-        """Run until no job is claimable (tests, CLI one-shots)."""
+    async def run_until_idle(self, max_rounds: int = 1000, claim_retries: int = 3) -> int:
+        """Run until no job is claimable (tests, CLI one-shots).
+
+        Like `run`, a claim that fails on a passing database error (SQLite busy beyond its timeout, a
+        dropped connection) is tried again after a pause; only `claim_retries` failures in a row end the run.
+        """
         total = 0
+        failures = 0
         for _ in range(max_rounds):
-            ran = await self.run_once()
+            try:
+                ran = await self.run_once()
+            except OperationalError:
+                failures += 1
+                if failures > claim_retries:
+                    raise
+                log.warning(
+                    "job worker: claim failed (%s of %s), retrying", failures, claim_retries, exc_info=True
+                )
+                await asyncio.sleep(self.poll_seconds)
+                continue
+            failures = 0
             if not ran:
                 break
             total += ran

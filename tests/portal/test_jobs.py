@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from portal.container import Container
 from portal.db import create_engine, session_factory
@@ -129,3 +131,56 @@ async def test_two_concurrent_workers_lose_nothing_and_do_nothing_twice(containe
     assert set(runs) == set(range(total)) and max(runs.values()) == 1
     assert set(completions) == set(range(total)) and max(completions.values()) == 1
     assert await _states(container) == Counter({"done": total})
+
+
+async def test_a_one_shot_worker_waits_out_a_locked_database_instead_of_stopping(
+    container: Container,
+) -> None:
+    url = sa.engine.make_url(container.settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("the write lock of one database file is SQLite's")
+    await _enqueue_many(container, 3)
+    engine = create_engine(str(url))
+    # Give up on the lock after 0.2 s instead of 30 s, so the claim fails while another writer holds it.
+    sa.event.listen(engine.sync_engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA busy_timeout=200"))
+    ran: list[int] = []
+
+    async def handle(payload: dict[str, Any]) -> None:
+        ran.append(payload["n"])
+
+    worker = Worker(JobQueue(session_factory(engine)), {"work": handle}, poll_seconds=0.3)
+    holder = sqlite3.connect(str(url.database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's long write transaction
+    try:
+        running = asyncio.create_task(worker.run_until_idle())
+        await asyncio.sleep(0.5)  # the first claim has failed by now
+        assert not running.done() and ran == []
+        holder.execute("ROLLBACK")
+        assert await asyncio.wait_for(running, timeout=30) == 3
+    finally:
+        holder.close()
+        await engine.dispose()
+    assert sorted(ran) == [0, 1, 2]
+    assert await _states(container) == Counter({"done": 3})
+
+
+async def test_a_one_shot_worker_gives_up_when_the_database_stays_locked(container: Container) -> None:
+    url = sa.engine.make_url(container.settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("the write lock of one database file is SQLite's")
+    await _enqueue_many(container, 1)
+    engine = create_engine(str(url))
+    sa.event.listen(engine.sync_engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA busy_timeout=50"))
+    worker = Worker(
+        JobQueue(session_factory(engine)), {"work": lambda _: asyncio.sleep(0)}, poll_seconds=0.05
+    )
+    holder = sqlite3.connect(str(url.database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            await worker.run_until_idle(claim_retries=2)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        await engine.dispose()
+    assert await _states(container) == Counter({"queued": 1})
