@@ -7,9 +7,10 @@ dates parser are only run on the short pieces of text that the patterns point at
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from nlp import morph
 from nlp.fastre import LowerPattern, fold_case
@@ -875,12 +876,34 @@ _NUMBER_SUFFIX = r"(?:\s*№\s*\d+)?"
 _ORG_RE = re.compile(
     rf"(?<![\w])(?P<form>{_FORMS_RE}|{_FULL_FORMS})\s*(?P<name>{_QUOTED}|{_CAP_NAME})(?P<num>{_NUMBER_SUFFIX})"
 )
-# lower-case forms as people type them: «ооо "агроинвест"», «чоп "Барс"», «ооо агрокомплекс заречный»
+# lower-case forms as people type them: «ооо "агроинвест"», «чоп "Барс"»; bare names: see _lower_case_orgs
 _ORG_LOWER_RE = re.compile(
-    r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|гуп)\s+(?P<name>"
-    + _QUOTED
-    + r"|[а-яё][\w\-]+(?:\s+[а-яё]+)?(?=\s*[,.;:!?)\n]|\s*$))"
+    r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|гуп)\s+(?P<name>" + _QUOTED + ")"
 )
+_LOWER_FORM_RE = re.compile(r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|гуп) (?=[а-яё])")
+_LOWER_WORD_RE = re.compile(r"[а-яё][\w-]*")
+_LOWER_INITIALS_RE = re.compile(r" [а-яё]\. ?[а-яё]\.?")
+_MAX_LOWER_NAME_WORDS = 3
+# what ends a name typed in lower case: «ооо сибирь логистик уже третий год», «ип исаев не подтвердил»
+_NOT_NAME_POS = frozenset(
+    {
+        "PREP",
+        "CONJ",
+        "PRCL",
+        "NPRO",
+        "VERB",
+        "INFN",
+        "ADVB",
+        "PRED",
+        "INTJ",
+        "GRND",
+        "PRTS",
+        "ADJS",
+        "NUMR",
+        "COMP",
+    }
+)
+_OBLIQUE = frozenset({"ablt", "accs", "datv", "loct"})
 _IP_RE = re.compile(
     r"(?<![\w])(?:ИП|ип)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
     r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|оглы|кызы)\b)?)"
@@ -961,11 +984,62 @@ def org_spans(text: str) -> list[tuple[int, int, str]]:
         for match in pattern.finditer(text):
             if free(match.start(), match.end()):
                 spans.append((match.start(), match.end(), _clip(match.group())))
+    for start, end in _lower_case_orgs(text):
+        if free(start, end):
+            spans.append((start, end, _clip(text[start:end])))
     for match in _NOUN_QUOTED_RE.finditer(text):
         if free(match.start(), match.end()):
             name = f"{_nominative(_clip(match.group('form')))} {_clip(match.group('name'))}"
             spans.append((match.start(), match.end(), name))
     return sorted(spans)
+
+
+def _lower_case_orgs(text: str) -> list[tuple[int, int]]:
+    """Spans of organisations typed in lower case without quotes: «в ооо сибирь логистик уже третий год»,
+    «ип исаев не подтвердил», «ооо солнышко иркутск» (the town is not part of the name). The name is up to
+    three words and ends at a word that cannot be part of it (a verb, a preposition, a particle, a noun in an
+    oblique case such as «монтажником», a town)."""
+    if "ооо" not in text and "ип " not in text and "ао " not in text and "чоп" not in text:
+        return []
+    from nlp.regions import gazetteer
+
+    towns = gazetteer().forms
+    spans = []
+    for match in _LOWER_FORM_RE.finditer(text):
+        form, position, words = match.group("form"), match.end(), 0
+        end = None
+        while words < _MAX_LOWER_NAME_WORDS:
+            word = _LOWER_WORD_RE.match(text, position)
+            if word is None or not _may_be_name_word(word.group(), form, first=words == 0, towns=towns):
+                break
+            words += 1
+            end = word.end()
+            if form == "ип":  # a surname and initials at most
+                initials = _LOWER_INITIALS_RE.match(text, end)
+                end = initials.end() if initials else end
+                break
+            if text[end : end + 1] != " ":
+                break
+            position = end + 1
+        if end is not None:
+            spans.append((match.start(), end))
+    return spans
+
+
+def _may_be_name_word(word: str, form: str, *, first: bool, towns: Mapping[str, list[Any]]) -> bool:
+    parses = morph.analyzer().parse(word)
+    top = parses[0].tag
+    if top.POS in _NOT_NAME_POS:
+        return False
+    if form == "ип":
+        return not morph.analyzer().word_is_known(word) or any(
+            {"Surn", "Name"} & p.tag.grammemes for p in parses
+        )
+    if first:
+        return True
+    if any(not entry.adjective for entry in towns.get(word.replace("ё", "е"), ())):
+        return False  # «иркутск», but not «заречный» (an adjective, as names are)
+    return not (top.case in _OBLIQUE and not any("nomn" in p.tag for p in parses))
 
 
 BRANDS_PATH = Path(__file__).with_name("rules") / "brands.yaml"

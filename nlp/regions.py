@@ -100,13 +100,16 @@ _WORK_CONTEXT_RE = re.compile(
 # a head office, a registration, a birthplace or a trip: not where the work is, when another place is named
 _AWAY_CONTEXT_RE = re.compile(
     r"главн\w* офис\w*|головн\w*|центральн\w* офис\w*|зарегистрир\w*|регистраци\w*|юридическ\w* адрес\w*|"
-    r"юр\.? ?адрес\w*|переехал\w*|приехал\w*|родом|родил\w*|прописк\w*|прописан\w*|в командировк\w*|"
+    r"юр\.? ?адрес\w*|родом|родил\w*|прописк\w*|прописан\w*|в командировк\w*|"
     r"командирова\w*|учредител\w*|владел\w* (?:из|в)|сидит|из офиса|"
     # others' trips: «начальство уехало в Москву», «директор улетел в Сочи», «отправили на обучение в Казань»
     r"уехал\w*|уезжа\w*|улетел\w*|улета\w*|укатил\w*|смотал\w*|съездил\w*|на обучени\w*|на учеб\w*|"
     r"на курсы|на повышени\w* квалификации|в отпуск\w*",
     re.IGNORECASE,
 )
+# moving: the place one came from is away, the place one moved to is not
+_MOVED_RE = re.compile(r"(?:пере|при)(?:ехал|ехала|ехали|брал\w*)|переселил\w*", re.IGNORECASE)
+_FROM_RE = re.compile(r"(?:^|\s)изо?\s*$", re.IGNORECASE)
 # a place one went to for work: «уехал в Сургут на вахту», «подался в Москву на заработки»
 _WORK_AFTER_RE = re.compile(
     r"\s*(?:на (?:вахт\w*|заработк\w*|работу|объект|стройк\w*)|работать)", re.IGNORECASE
@@ -133,6 +136,7 @@ _LEGAL_FORM_NAME_RE = re.compile(
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
 _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
+_ROAD_WORDS = frozenset({"тракт", "тракта", "тракте", "трактом", "шоссе"})
 _QUOTE_AFTER_RE = re.compile(r"\s*[«\"“„]")
 _GAP_SPACES_RE = re.compile(r" +")
 # person nouns that take a town in the genitive: «жителей Иванова», «мэр Королёва»
@@ -407,8 +411,11 @@ class Gazetteer:
         quoted = (
             [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)] if '"' in text or "«" in text else []
         )
+        # an unquoted name after a legal form is an organisation's too («ООО АгроСнаб Алтай (Барнаул)»)
+        quoted += [m.span("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
         in_quotes: set[int] = set()
         if quoted:
+            quoted.sort()
             starts = [t[1] for t in toks]
             for s, e in quoted:
                 in_quotes.update(range(bisect_right(starts, s), bisect_left(starts, e)))
@@ -607,11 +614,18 @@ class Gazetteer:
                 pass  # «ооо "флагман" абакан», «работаю в новосибирске»
             elif n > 1 and entry.kind == "city":
                 pass  # «нижний новгород», «набережные челны»
+            elif n == 1 and previous in ("в", "во") and _is_place_in_locative(first):
+                pass  # «в иванове», though «иванове» is first a surname
             else:
                 return None
         if entry.kind == "city" and entry.adjective:
             if previous not in PREPOSITIONS and text[start - 1 : start] != "(":
                 return None  # «Мирный договор», «Московский район»
+        following = _fold(toks[i + n][0]) if i + n < len(toks) else ""
+        if (following in STREET_MARKERS or following in _ROAD_WORDS) and (
+            entry.adjective or any("ADJF" in p.tag for p in morph.analyzer().parse(toks[i + n - 1][0]))
+        ):
+            return None  # «на Московской улице», «на Иркутском тракте»
         if entry.kind == "city" and entry.regions[0] not in self.federal_cities:
             if n == 1 and self._looks_like_person(toks, i, text):
                 return None
@@ -643,12 +657,29 @@ class Gazetteer:
             word = str(word)
             if word[:1].isupper() and morph.tags(word) & {"Name", "Patr"}:
                 return True
+        if (
+            i > 0
+            and toks[i - 1][0][:1].isupper()
+            and _GAP_SPACES_RE.fullmatch(text, toks[i - 1][2], toks[i][1])
+        ):
+            # a first name that is first an ordinary word («Роман Гусев», «Вера Киров»)
+            return any("Name" in p.tag for p in morph.analyzer().parse(toks[i - 1][0]))
         return False
 
 
 def _is_place_word(word: str) -> bool:
     parses = morph.analyzer().parse(word)
     return bool(parses) and "Geox" in parses[0].tag
+
+
+def _is_place_in_locative(word: str) -> bool:
+    return any("Geox" in p.tag and ({"loct", "loc2"} & p.tag.grammemes) for p in morph.analyzer().parse(word))
+
+
+def _clause_before(text: str, start: int) -> str:
+    before = text[max(0, start - 60) : start]
+    ends = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
+    return before[ends[-1] :] if ends else before
 
 
 def _context(place: Place, text: str, previous_end: int) -> str:
@@ -658,8 +689,12 @@ def _context(place: Place, text: str, previous_end: int) -> str:
     ends = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
     if ends:
         before = before[ends[-1] :]
+    if _FROM_RE.search(before) and _MOVED_RE.search(_clause_before(text, place.start)):
+        return "away"  # «переехал в Абакан из Тывы»: where the writer came from
     if _WORK_AFTER_RE.match(text, place.end):
         return "work"
+    if _MOVED_RE.search(before):
+        return "plain"  # «переехал в Абакан»: where the writer is now
     if _AWAY_CONTEXT_RE.search(before) or _AWAY_AFTER_RE.match(text, place.end):
         return "away"
     if _HOME_CONTEXT_RE.search(before):

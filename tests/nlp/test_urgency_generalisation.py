@@ -178,7 +178,16 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
     assert report["records"] == 2 and report["urgency"]["recall"] == 1.0
 
 
-@pytest.mark.parametrize("name", ["challenge.jsonl", "blind_batch6.jsonl", "blind_batch8.jsonl"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "challenge.jsonl",
+        "blind_batch6.jsonl",
+        "blind_batch8.jsonl",
+        "blind_batch15.jsonl",
+        "blind_batch18.jsonl",
+    ],
+)
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
     from nlp.dataset import DATA_DIR, TRAIN_PATH, load
     from nlp.train import taxonomy_codes
