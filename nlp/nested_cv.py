@@ -72,6 +72,7 @@ def nested_scores(
                 "head": np.array([u for _, _, u in pairs]),
                 "rules": np.array([a.urgent for a in analyses]),
                 "urgent": np.array([bool(records[i].get("urgent")) for i in test_idx]),
+                "ids": np.array([str(records[i]["id"]) for i in test_idx]),
                 "Y": np.array([[int(c in records[i]["categories"]) for c in categories] for i in test_idx]),
                 "P": np.array([[c in a.categories for c in categories] for a in whole], dtype=bool),
             }
@@ -85,6 +86,7 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     gold = np.concatenate([fold["urgent"] for fold in scores])
     rules = np.concatenate([fold["rules"] for fold in scores])
     head = np.concatenate([fold["head"] for fold in scores])
+    ids = _ids(scores)
 
     def measure(pred: np.ndarray) -> dict[str, Any]:
         tp = int(np.sum(pred & gold))
@@ -93,6 +95,7 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
             "precision": round(tp / max(int(pred.sum()), 1), 4),
             "missed": int(np.sum(gold & ~pred)),
             "false_alarms": int(np.sum(pred & ~gold)),
+            "missed_ids": ids[gold & ~pred].tolist(),  # training complaints: safe to read
         }
 
     return {
@@ -106,16 +109,28 @@ def pipeline_measure(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str,
     """Mean held-out macro-F1 of the categories the whole pipeline reports (problems included: a category
     needs a problem), and its out_of_scope errors summed over the folds."""
     f1 = [_macro(fold["Y"], fold["P"]) for fold in scores]
-    oos_as_labour = labour_as_oos = 0
-    for fold in scores:
+    oos_as_labour: list[str] = []
+    labour_as_oos: list[str] = []
+    for fold, ids in zip(scores, _fold_ids(scores), strict=True):
         gold_oos = fold["Y"][:, oos] == 1
         labour_pred = fold["P"].sum(axis=1) > fold["P"][:, oos]
-        oos_as_labour += int(np.sum(gold_oos & labour_pred))
-        labour_as_oos += int(np.sum(~gold_oos & ~labour_pred))
+        oos_as_labour += ids[gold_oos & labour_pred].tolist()
+        labour_as_oos += ids[~gold_oos & ~labour_pred].tolist()
     return {
         "macro_f1": round(float(np.mean(f1)), 4),
-        "oos_as_labour/labour_as_oos": (oos_as_labour, labour_as_oos),
+        "oos_as_labour/labour_as_oos": (len(oos_as_labour), len(labour_as_oos)),
+        "oos_as_labour_ids": oos_as_labour,
+        "labour_as_oos_ids": labour_as_oos,
     }
+
+
+def _fold_ids(scores: list[dict[str, np.ndarray]]) -> list[np.ndarray]:
+    """Each fold's complaint ids (row numbers for folds made without them)."""
+    return [fold.get("ids", np.arange(len(next(iter(fold.values())))).astype(str)) for fold in scores]
+
+
+def _ids(scores: list[dict[str, np.ndarray]]) -> np.ndarray:
+    return np.concatenate(_fold_ids(scores))
 
 
 def grid(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str, Any]:

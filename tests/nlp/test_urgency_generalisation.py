@@ -147,14 +147,22 @@ def test_nested_cv_urgency_measure() -> None:
         "urgent": np.array([True, True, False, False]),
         "rules": np.array([True, False, True, False]),
         "head": np.array([0.1, 0.8, 0.2, 0.9]),
+        "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4"]),
     }
     report = urgency([fold])
-    assert report["rules"] == {"recall": 0.5, "precision": 0.5, "missed": 1, "false_alarms": 1}
+    assert report["rules"] == {
+        "recall": 0.5,
+        "precision": 0.5,
+        "missed": 1,
+        "false_alarms": 1,
+        "missed_ids": ["tr-2"],  # so the complaints the CV misses can be read (they are training data)
+    }
     assert report["rules_or_head"]["0.7"] == {
         "recall": 1.0,
         "precision": 0.5,
         "missed": 0,
         "false_alarms": 2,
+        "missed_ids": [],
     }
 
 
@@ -212,8 +220,10 @@ def test_nested_cv_whole_pipeline_measure() -> None:
     fold = {
         "Y": np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]]),
         "P": np.array([[1, 0, 0], [0, 0, 1], [0, 0, 1], [1, 0, 0]], dtype=bool),
+        "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4"]),
     }
     report = pipeline_measure([fold], oos=2)
     # column 0: F1 1.0; column 1: tp 0 → 0.0; column 2: tp 1, fp 1 → 2/3
     assert report["macro_f1"] == round((1.0 + 0.0 + 2 / 3) / 3, 4)
     assert report["oos_as_labour/labour_as_oos"] == (0, 1)
+    assert report["labour_as_oos_ids"] == ["tr-2"] and report["oos_as_labour_ids"] == []
