@@ -840,6 +840,13 @@ LEGAL_FORMS = (
     "МБОУ",
     "МАОУ",
     "МБДОУ",
+    "МБУК",
+    "МАУК",
+    "МКУК",
+    "ГБУК",
+    "МБУДО",
+    "МАУДО",
+    "ГБУСО",
     "МАДОУ",
     "МКОУ",
     "МАУ",
@@ -880,7 +887,9 @@ _ORG_RE = re.compile(
 _ORG_LOWER_RE = re.compile(
     r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|гуп)\s+(?P<name>" + _QUOTED + ")"
 )
-_LOWER_FORM_RE = re.compile(r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|гуп) (?=[а-яё])")
+_LOWER_FORM_RE = re.compile(
+    r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|мп|гуп|гбуз|гбу|мбу|мбоу|мбдоу|фгуп|ано) (?=[а-яё])"
+)
 _LOWER_WORD_RE = re.compile(r"[а-яё][\w-]*")
 _LOWER_INITIALS_RE = re.compile(r" [а-яё]\. ?[а-яё]\.?")
 _MAX_LOWER_NAME_WORDS = 3
@@ -904,6 +913,13 @@ _NOT_NAME_POS = frozenset(
     }
 )
 _OBLIQUE = frozenset({"ablt", "accs", "datv", "loct"})
+# words that end a name typed in lower case whatever pymorphy makes of them: «ооо стройресурс г тверь»
+_AFTER_NAME = frozenset(
+    {"г", "гор", "город", "пос", "пгт", "инн", "огрн", "тел", "обл", "область", "край", "р-н"}
+)
+_REGION_NOUNS = frozenset(
+    {"обл", "область", "области", "край", "края", "р-н", "район", "района", "республика"}
+)
 _IP_RE = re.compile(
     r"(?<![\w])(?:ИП|ип)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
     r"(?:\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?|\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|оглы|кызы)\b)?)"
@@ -999,7 +1015,7 @@ def _lower_case_orgs(text: str) -> list[tuple[int, int]]:
     «ип исаев не подтвердил», «ооо солнышко иркутск» (the town is not part of the name). The name is up to
     three words and ends at a word that cannot be part of it (a verb, a preposition, a particle, a noun in an
     oblique case such as «монтажником», a town)."""
-    if "ооо" not in text and "ип " not in text and "ао " not in text and "чоп" not in text:
+    if _LOWER_FORM_RE.search(text) is None:
         return []
     from nlp.regions import gazetteer
 
@@ -1012,6 +1028,9 @@ def _lower_case_orgs(text: str) -> list[tuple[int, int]]:
             word = _LOWER_WORD_RE.match(text, position)
             if word is None or not _may_be_name_word(word.group(), form, first=words == 0, towns=towns):
                 break
+            following = _LOWER_WORD_RE.match(text, word.end() + 1)
+            if words and following is not None and following.group() in _REGION_NOUNS:
+                break  # «ооо агрохолдинг заря белгородская обл»: the region's adjective
             words += 1
             end = word.end()
             if form == "ип":  # a surname and initials at most
@@ -1027,14 +1046,17 @@ def _lower_case_orgs(text: str) -> list[tuple[int, int]]:
 
 
 def _may_be_name_word(word: str, form: str, *, first: bool, towns: Mapping[str, list[Any]]) -> bool:
+    if word in _AFTER_NAME:
+        return False
+    if word == "плюс":
+        return not first  # «ооо вектор плюс»
+    known = morph.analyzer().word_is_known(word)
     parses = morph.analyzer().parse(word)
     top = parses[0].tag
-    if top.POS in _NOT_NAME_POS:
-        return False
+    if known and top.POS in _NOT_NAME_POS:
+        return False  # an unknown word («уралпромлит») is a name, whatever pymorphy guesses
     if form == "ип":
-        return not morph.analyzer().word_is_known(word) or any(
-            {"Surn", "Name"} & p.tag.grammemes for p in parses
-        )
+        return not known or any({"Surn", "Name"} & p.tag.grammemes for p in parses)
     if first:
         return True
     if any(not entry.adjective for entry in towns.get(word.replace("ё", "е"), ())):

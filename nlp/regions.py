@@ -136,6 +136,15 @@ _LEGAL_FORM_NAME_RE = re.compile(
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
 _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
+# an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
+_INSTITUTION_RE = re.compile(
+    r"университет|институт|колледж|техникум|академи|больниц|црб|поликлиник|госпитал|роддом|перинатальн|"
+    r"диспансер|завод|комбинат|аэропорт|метрополитен|водоканал|гортранс|электротранс"
+)
+_INSTITUTION_ADJECTIVE_RE = re.compile(
+    r"(?:государствен|национальн|федеральн|областн|краев|республиканск|городск|районн|муниципальн|"
+    r"техническ|медицинск|педагогическ|аграрн|политехническ|клиническ|центральн|детск)\w*"
+)
 _ROAD_WORDS = frozenset({"тракт", "тракта", "тракте", "трактом", "шоссе"})
 _QUOTE_AFTER_RE = re.compile(r"\s*[«\"“„]")
 _GAP_SPACES_RE = re.compile(r" +")
@@ -469,6 +478,11 @@ class Gazetteer:
                 if place is not None:
                     places.append(place)
                     matched = 1
+            if not matched and word[:1].isupper() and self._institution_of_place(folded, i):
+                region = self.adjectives.get(morph.lemma(folded[i]))
+                if region:  # «Омского государственного технического университета», «Рязанская ЦРБ»
+                    places.append(Place(word, start, end, region, "city"))
+                    matched = 1
             if not matched and i + 1 < len(toks) and folded[i + 1] in _NEXT_WORDS:
                 place = self._derived(toks, folded, i, text)
                 if place is not None:
@@ -491,6 +505,16 @@ class Gazetteer:
                     offset += len(part) + 1
             i += matched or 1
         return places
+
+    @staticmethod
+    def _institution_of_place(folded: list[str], i: int) -> bool:
+        """An adjective of a place before an institution's noun, with up to two more adjectives between."""
+        for k in range(i + 1, min(i + 4, len(folded))):
+            if _INSTITUTION_RE.match(folded[k]):
+                return True
+            if not _INSTITUTION_ADJECTIVE_RE.fullmatch(folded[k]):
+                return False
+        return False
 
     def _derived(
         self, toks: list[tuple[str, int, int]], folded: list[str], i: int, text: str
