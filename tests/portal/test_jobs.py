@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from portal.container import Container
 from portal.db import create_engine, session_factory
@@ -133,16 +134,24 @@ async def test_two_concurrent_workers_lose_nothing_and_do_nothing_twice(containe
     assert await _states(container) == Counter({"done": total})
 
 
-async def test_a_one_shot_worker_waits_out_a_locked_database_instead_of_stopping(
-    container: Container,
-) -> None:
+def _impatient_sqlite(container: Container, busy_ms: int) -> tuple[sa.engine.URL, AsyncEngine]:
+    """The test database's URL and an engine that gives up on SQLite's write lock after `busy_ms` instead of
+    30 s, so a claim fails while another connection holds the lock."""
     url = sa.engine.make_url(container.settings.database_url)
     if url.get_backend_name() != "sqlite":
         pytest.skip("the write lock of one database file is SQLite's")
-    await _enqueue_many(container, 3)
     engine = create_engine(str(url))
-    # Give up on the lock after 0.2 s instead of 30 s, so the claim fails while another writer holds it.
-    sa.event.listen(engine.sync_engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA busy_timeout=200"))
+    sa.event.listen(
+        engine.sync_engine, "connect", lambda dbapi, _: dbapi.execute(f"PRAGMA busy_timeout={busy_ms}")
+    )
+    return url, engine
+
+
+async def test_a_one_shot_worker_waits_out_a_locked_database_instead_of_stopping(
+    container: Container,
+) -> None:
+    url, engine = _impatient_sqlite(container, busy_ms=200)
+    await _enqueue_many(container, 3)
     ran: list[int] = []
 
     async def handle(payload: dict[str, Any]) -> None:
@@ -165,12 +174,8 @@ async def test_a_one_shot_worker_waits_out_a_locked_database_instead_of_stopping
 
 
 async def test_a_one_shot_worker_gives_up_when_the_database_stays_locked(container: Container) -> None:
-    url = sa.engine.make_url(container.settings.database_url)
-    if url.get_backend_name() != "sqlite":
-        pytest.skip("the write lock of one database file is SQLite's")
+    url, engine = _impatient_sqlite(container, busy_ms=50)
     await _enqueue_many(container, 1)
-    engine = create_engine(str(url))
-    sa.event.listen(engine.sync_engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA busy_timeout=50"))
     worker = Worker(
         JobQueue(session_factory(engine)), {"work": lambda _: asyncio.sleep(0)}, poll_seconds=0.05
     )
