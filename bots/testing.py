@@ -169,7 +169,10 @@ class MailSink:
 
         handler = _SinkHandler(self)
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(lambda: SMTP(handler, enable_SMTPUTF8=True), self.host, 0)
+        # a fixed host name: otherwise aiosmtpd resolves ours on the event loop for every connection
+        self._server = await loop.create_server(
+            lambda: SMTP(handler, hostname="localhost", enable_SMTPUTF8=True), self.host, 0
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 

@@ -210,7 +210,14 @@ class Worker:
         """Claim and run one batch; return how many jobs ran."""
         jobs = await self.queue.claim(self.batch)
         for job in jobs:
-            await self._run(job)
+            try:
+                await self._run(job)
+            except OperationalError:
+                # Its outcome could not be recorded (the database is busy or gone): the job stays RUNNING and
+                # runs again when its lease ends; the rest of the batch must not wait for that.
+                log.warning(
+                    "job %s (%s): outcome not recorded, it runs again after its lease", job.id, job.kind
+                )
         return len(jobs)
 
     async def _schedule(self) -> None:

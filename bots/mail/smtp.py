@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import Any
 
 from aiosmtpd.smtp import SMTP
@@ -37,8 +38,17 @@ async def start_smtp_server(intake: MailIntake, host: str, port: int) -> asyncio
     # Room for the allowed attachments, base64-encoded (+37 %), and the text.
     limit = int(intake.uploads.max_files * intake.uploads.max_bytes * 1.4) + 1024 * 1024
     loop = asyncio.get_running_loop()
+    # Without a host name aiosmtpd calls socket.getfqdn() for every connection, on the event loop: a slow
+    # resolver would stall the whole process (and any open SQLite transaction with it). Look it up once.
+    hostname = await asyncio.to_thread(socket.getfqdn)
     return await loop.create_server(
-        lambda: SMTP(handler, data_size_limit=limit, enable_SMTPUTF8=True, ident="Trudnadzor intake"),
+        lambda: SMTP(
+            handler,
+            hostname=hostname,
+            data_size_limit=limit,
+            enable_SMTPUTF8=True,
+            ident="Trudnadzor intake",
+        ),
         host=host,
         port=port,
     )

@@ -181,3 +181,40 @@ async def test_the_code_goes_in_a_separate_letter_when_the_acknowledgement_was_a
     assert sorted(str(m["Subject"]).split(" ")[0] for m in letters) == ["Код", "Обращение"]
     code_letter = next(m for m in letters if str(m["Subject"]).startswith("Код"))
     assert f"Код доступа: {result.access_code}" in code_letter.get_content()
+
+
+async def test_the_receiver_never_resolves_its_host_name_on_the_event_loop(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # aiosmtpd calls socket.getfqdn() per connection unless given a host name; a slow resolver would stall the
+    # loop, and every open SQLite transaction with it ("database is locked" for the other writers).
+    import socket
+    import threading
+
+    loop_thread = threading.get_ident()
+    calls_on_loop: list[int] = []
+    real_getfqdn = socket.getfqdn
+
+    def watched_getfqdn(name: str = "") -> str:
+        if threading.get_ident() == loop_thread:
+            calls_on_loop.append(1)
+        return real_getfqdn(name)
+
+    monkeypatch.setattr(socket, "getfqdn", watched_getfqdn)
+    intake = MailIntake.from_settings(container.sessions, container.settings)
+    server = await start_smtp_server(intake, "127.0.0.1", 0)
+    sink = await MailSink().start()
+    try:
+        for port in (server.sockets[0].getsockname()[1], sink.port):
+            for _ in range(2):
+
+                def greet(port: int = port) -> None:
+                    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+                        assert client.ehlo()[0] == 250
+
+                await asyncio.to_thread(greet)
+    finally:
+        server.close()
+        await server.wait_closed()
+        await sink.stop()
+    assert calls_on_loop == []

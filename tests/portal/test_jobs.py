@@ -189,3 +189,28 @@ async def test_a_one_shot_worker_gives_up_when_the_database_stays_locked(contain
         holder.close()
         await engine.dispose()
     assert await _states(container) == Counter({"queued": 1})
+
+
+async def test_a_job_whose_outcome_cannot_be_recorded_does_not_hold_up_the_rest_of_its_batch(
+    container: Container,
+) -> None:
+    await _enqueue_many(container, 3)
+    queue = JobQueue(container.sessions, visibility_timeout=timedelta(minutes=5))
+    original_complete = queue.complete
+    failures = iter([True])
+
+    async def complete_failing_once(job: Any) -> bool:
+        if next(failures, False):
+            raise OperationalError("UPDATE jobs …", {}, Exception("database is locked"))
+        return await original_complete(job)
+
+    queue.complete = complete_failing_once  # type: ignore[method-assign]
+    ran: list[int] = []
+
+    async def handle(payload: dict[str, Any]) -> None:
+        ran.append(payload["n"])
+
+    assert await Worker(queue, {"work": handle}, batch=3).run_once() == 3
+    assert sorted(ran) == [0, 1, 2]
+    # the first job stays leased and runs again later (at least once); the other two are done
+    assert await _states(container) == Counter({"done": 2, "running": 1})
