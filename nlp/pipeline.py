@@ -11,7 +11,7 @@ from typing import Literal, overload
 import numpy as np
 
 from nlp import facts as F
-from nlp import regions, translit, urgency
+from nlp import regions, scope, translit, urgency
 from nlp.blas import single_threaded
 from nlp.classify import NONE, Model, decide, model
 from nlp.clean import Cleaned, clean
@@ -248,6 +248,17 @@ class Analyzer:
             # work is a labour matter, so it takes its best labour category (nested CV on train: 3 labour
             # complaints kept, 1 out_of_scope one taken, of 19 and 25 errors)
             chosen = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
+            problems = self._problems(state, chosen, confidence, P, encoded.rows)
+            categories = [p.category for p in problems]
+        elif (
+            oos >= 0
+            and not urgent
+            and chosen != [oos]
+            and scope.employer_question(" ".join(s.text for s in sents))
+        ):
+            # the employer asking what to do about their own worker (see nlp.scope); decided after urgency, so
+            # an accident the employer reports stays a labour matter
+            chosen = [oos]
             problems = self._problems(state, chosen, confidence, P, encoded.rows)
             categories = [p.category for p in problems]
         return Analysis(

@@ -1,0 +1,48 @@
+"""Questions from the employer's side: out_of_scope whatever labour words they use.
+
+An owner, a director or an employer asking how to dismiss, fine or pay their own worker («я ИП, у меня
+кафе … как мне её правильно уволить?») describes a labour relation in the classifier's words but complains
+about no employer: the labels (and the inspectorate's complaint procedure) count it out_of_scope. The
+classifier learns most of them; this rule takes the clear ones it misses. It fires only when the writer
+speaks as the employer AND asks what to do; an urgent complaint (an accident, a danger) stays labour in the
+pipeline whatever this says.
+"""
+
+from __future__ import annotations
+
+import re
+
+# the writer is the employer: «я ИП», «я директор», «у меня небольшая пекарня» (not «наши работники»: a
+# foreman or a union representative writes so about the workers' own employer)
+_EMPLOYER_VOICE = re.compile(
+    r"\bя\s+(?:—\s+)?(?:ип\b|индивидуальн\w+ предпринимател\w+|работодател\w+|директор\w*|владел\w+|"
+    r"учредител\w+|хозя\w+)|"
+    r"\bу меня (?:\w+ ){0,2}(?:кафе|магазин\w*|пекарн\w+|салон\w*|ип\b|ооо\b|фирм\w+|бизнес\w*|"
+    r"производств\w+|хозяйств\w+|автосервис\w*|парикмахерск\w+|кофейн\w+|столов\w+)",
+    re.IGNORECASE,
+)
+# … and asks what they may or must do («как мне правильно уволить», «могу ли я удержать», «обязан ли я»);
+# not a bare «подскажите» or «законно ли», which workers write as often
+_ASKS = re.compile(
+    r"\bкак (?:мне |нам )?(?:\w+ ){0,2}(?:уволить|оформить|удержать|посчитать|рассчитать|наказать|"
+    r"оплатить|оплачивать|поступить|действовать|защититься)|"
+    r"\b(?:могу|можем|вправе|обязан\w*|должен|должны|нужно|надо) ли (?:я|мы)\b|"
+    r"\bимеем? ли (?:я|мы) право",
+    re.IGNORECASE,
+)
+
+# … unless they also speak as someone's worker («я ИП, работаю курьером по договору, могу ли я требовать …»)
+_WORKER_VOICE = re.compile(
+    r"\bработа(?:ю|ла|л)\b|\bменя (?:уволи|не оформ|заставля|штрафу|вынужда)|"
+    r"\bмне не (?:плат|выплат|да[ею]т|оформ)",
+    re.IGNORECASE,
+)
+
+
+def employer_question(text: str) -> bool:
+    """The writer speaks as the employer and asks what to do about their own worker or business."""
+    return (
+        _EMPLOYER_VOICE.search(text) is not None
+        and _ASKS.search(text) is not None
+        and _WORKER_VOICE.search(text) is None
+    )

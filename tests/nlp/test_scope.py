@@ -1,0 +1,53 @@
+"""Questions from the employer's side are out_of_scope; a worker's grievance stays labour."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import Analyzer
+from nlp.scope import employer_question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Я ИП, у меня кафе. Официантка второй раз с недостачей. Как мне её правильно уволить?",
+        "я ип, могу ли я удержать из зарплаты продавца недостачу 8 тыс?",
+        "Я директор ООО «Волжский терминал». Кладовщик на больничном, а фото из Турции. Можем ли мы его уволить?",
+        "добрый день у меня фермерское хозяйство, как оформить сборщиков ягод на два месяца?",
+    ],
+)
+def test_employer_asking_what_to_do(text: str) -> None:
+    assert employer_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # workers, a foreman, a union representative: their own employer is the problem
+        "Я бригадир, моим работникам не платят зарплату уже 2 месяца, подскажите куда обращаться",
+        "Я председатель профкома, нашим работникам не платят, законно ли это?",
+        "я директор школы, учителям третий месяц не платят зарплату, как быть",
+        "я ип, работаю курьером на озоне по договору, могу ли я требовать оформления?",
+        "Работодатель ИП Иванов не платит. Могу ли я уволиться без отработки?",
+        # an employer who asks nothing
+        "Я ИП, у меня магазин, налоговая заблокировала счёт.",
+    ],
+)
+def test_not_an_employer_question(text: str) -> None:
+    assert not employer_question(text)
+
+
+def test_the_pipeline_keeps_employers_questions_out_and_their_accidents_in(analyzer: Analyzer) -> None:
+    question = (
+        "Здравствуйте. Я индивидуальный предприниматель, у меня небольшая пекарня в Рязани, трое сотрудников. "
+        "Продавец написала заявление по собственному и перестала выходить, две недели не отработала. "
+        "Могу ли я не выплачивать ей расчёт за последний месяц, около 27 000 рублей?"
+    )
+    assert analyzer.analyze(question).categories == ["out_of_scope"]
+    accident = (
+        "Я ИП, у меня пекарня в Рязани. Вчера тестомес затянул руку нашему пекарю, его увезли на скорой, "
+        "пальцы не спасли. Как мне правильно оформить несчастный случай?"
+    )
+    analysis = analyzer.analyze(accident)
+    assert analysis.urgent and analysis.categories != ["out_of_scope"]
