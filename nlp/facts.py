@@ -1015,13 +1015,14 @@ def _lower_case_orgs(text: str) -> list[tuple[int, int]]:
     «ип исаев не подтвердил», «ооо солнышко иркутск» (the town is not part of the name). The name is up to
     three words and ends at a word that cannot be part of it (a verb, a preposition, a particle, a noun in an
     oblique case such as «монтажником», a town)."""
-    if _LOWER_FORM_RE.search(text) is None:
+    forms = list(_LOWER_FORM_RE.finditer(text))
+    if not forms:
         return []
     from nlp.regions import gazetteer
 
     towns = gazetteer().forms
     spans = []
-    for match in _LOWER_FORM_RE.finditer(text):
+    for match in forms:
         form, position, words = match.group("form"), match.end(), 0
         end = None
         while words < _MAX_LOWER_NAME_WORDS:

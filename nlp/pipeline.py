@@ -243,13 +243,12 @@ class Analyzer:
             encoded.urgent_proba,
             clf.urgent_threshold,
         )
+        decided_again: list[int] | None = None
         if urgent and chosen == [oos]:
             # For an out_of_scope complaint the urgency rules ask for a workplace: danger or an accident at
             # work is a labour matter, so it takes its best labour category (nested CV on train: 3 labour
             # complaints kept, 1 out_of_scope one taken, of 19 and 25 errors)
-            chosen = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
-            problems = self._problems(state, chosen, confidence, P, encoded.rows)
-            categories = [p.category for p in problems]
+            decided_again = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
         elif (
             oos >= 0
             and not urgent
@@ -258,8 +257,9 @@ class Analyzer:
         ):
             # the employer asking what to do about their own worker (see nlp.scope); decided after urgency, so
             # an accident the employer reports stays a labour matter
-            chosen = [oos]
-            problems = self._problems(state, chosen, confidence, P, encoded.rows)
+            decided_again = [oos]
+        if decided_again is not None:
+            problems = self._problems(state, decided_again, confidence, P, encoded.rows)
             categories = [p.category for p in problems]
         return Analysis(
             categories, problems, state.facts, urgent, reason, clf.review_threshold, state.truncated

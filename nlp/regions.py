@@ -700,8 +700,9 @@ def _is_place_in_locative(word: str) -> bool:
     return any("Geox" in p.tag and ({"loct", "loc2"} & p.tag.grammemes) for p in morph.analyzer().parse(word))
 
 
-def _clause_before(text: str, start: int) -> str:
-    before = text[max(0, start - 60) : start]
+def _clause_before(text: str, start: int, floor: int = 0) -> str:
+    """Up to 60 characters before `start` (not before `floor`), from the start of their last clause."""
+    before = text[max(0, start - 60, floor) : start]
     ends = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
     return before[ends[-1] :] if ends else before
 
@@ -709,10 +710,7 @@ def _clause_before(text: str, start: int) -> str:
 def _context(place: Place, text: str, previous_end: int) -> str:
     """What a mention is about: "away" (head office, registration, birth, a trip), "home" (where the writer
     lives), "work" or "plain"; read from its own clause only («Главный офис в Москве, а работаю в Казани»)."""
-    before = text[max(0, place.start - 60, previous_end) : place.start]
-    ends = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
-    if ends:
-        before = before[ends[-1] :]
+    before = _clause_before(text, place.start, previous_end)
     if _FROM_RE.search(before) and _MOVED_RE.search(_clause_before(text, place.start)):
         return "away"  # «переехал в Абакан из Тывы»: where the writer came from
     if _WORK_AFTER_RE.match(text, place.end):
