@@ -3,7 +3,9 @@
 Forms are prebuilt once by inflecting every name with pymorphy (all six cases, plus «в Крыму»-style loc2),
 so matching a text is a dictionary lookup over token n-grams; a lemma lookup catches forms the
 inflection missed. Cities come from ``kb_content/gazetteer/cities.yaml``; a name listed for several
-regions is ambiguous and resolves to nothing by itself.
+regions is ambiguous and resolves to nothing by itself. Villages, urban-type settlements and stanitsas come
+from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlements.py``); their forms are
+made by ending rules and they count only after a marker («пгт», «с.», «в посёлке») or «в / из» (see find).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +60,43 @@ CITY_MARKERS = frozenset(
         "хуторе",
         "аул",
         "ауле",
+        # the other case forms of the settlement words («из посёлка», «к селу», «за хутором»)
+        "поселку",
+        "посёлку",
+        "поселком",
+        "посёлком",
+        "селу",
+        "селом",
+        "деревню",
+        "деревней",
+        "дер",
+        "станицу",
+        "станицей",
+        "ст-цы",
+        "хутора",
+        "хутору",
+        "хутором",
+        "аула",
+        "аулу",
+        "аулом",
     }
 )
 PREPOSITIONS = frozenset({"в", "во", "из", "по", "под", "на", "около", "возле"}) | CITY_MARKERS
+# after one of these a settlement of settlements.yaml counts («пгт Ягодное», «в селе Ахты», «с. Майма»);
+# the one-letter abbreviations need their dot, since «с», «в», «а» are words too
+_DOTTED_MARKERS = frozenset({"с", "п", "д", "х", "а"})
+SETTLEMENT_MARKERS = (CITY_MARKERS - {"г", "город", "города", "городе", "городу", "гор"}) | _DOTTED_MARKERS
+_ABBREVIATED_MARKERS = _DOTTED_MARKERS | {"пгт", "рп", "пос", "ст", "ст-ца", "ст-це", "ст-цы", "дер"}
+# after these a name in lower case may be an ordinary word («пгт ягодное»): nothing else follows them
+_PLAIN_MARKERS = frozenset({"пгт", "рп"})
+# stanitsas are named by adjectives («ст. Вёшенская»): an adjective after these is a name
+_STANITSA_MARKERS = frozenset(
+    {"ст", "ст-ца", "ст-це", "ст-цы", "станица", "станице", "станицы", "станицу", "станицей"}
+)
+# «ст.» is also «старший» and «статья»: capitalised names only, none named like a town elsewhere
+_STATION_MARKER = "ст"
+# a settlement is also read without a marker right after these, when it is not an ordinary word
+_SETTLEMENT_PREPOSITIONS = frozenset({"в", "во", "из"})
 STREET_MARKERS = frozenset(
     {
         "ул",
@@ -136,6 +173,9 @@ _LEGAL_FORM_NAME_RE = re.compile(
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
 _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
+_CITY_PART_WORDS = _DISTRICT_WORDS | frozenset(
+    {"округ", "округа", "округе", "округу", "округом", "микрорайон", "микрорайоне"}
+)
 # an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
 _INSTITUTION_RE = re.compile(
     r"университет|институт|колледж|техникум|академи|больниц|црб|поликлиник|госпитал|роддом|перинатальн|"
@@ -148,6 +188,8 @@ _INSTITUTION_ADJECTIVE_RE = re.compile(
 _ROAD_WORDS = frozenset({"тракт", "тракта", "тракте", "трактом", "шоссе"})
 _QUOTE_AFTER_RE = re.compile(r"\s*[«\"“„]")
 _GAP_SPACES_RE = re.compile(r" +")
+_DOT_GAP_RE = re.compile(r"\. *")
+_ABBREVIATION_GAP_RE = re.compile(r"\.? *")
 # person nouns that take a town in the genitive: «жителей Иванова», «мэр Королёва»
 _NOT_JOB_RE = re.compile(r"(?:жител|уроженц|уроженец|мэр|губернатор|глав|гост|выходц)\w*")
 _CAMEL_RE = re.compile(r"[А-ЯЁA-Z][а-яёa-z]+|[а-яёa-z]+")
@@ -168,7 +210,7 @@ class Place:
     start: int
     end: int
     region: str | None
-    kind: str  # "region" | "city"
+    kind: str  # "region" | "city" | "settlement"
 
 
 @dataclass(frozen=True)
@@ -228,6 +270,94 @@ def _fallback_forms(word: str) -> dict[str, str]:
     return forms
 
 
+_SETTLEMENT_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+_VOWELS = "аеёиоуыэюя"
+_ADJECTIVE_ENDINGS = ("ый", "ой", "ий", "ая", "яя", "ое", "ее", "ые", "ие")
+# ending of the nominative → the other endings (gent, datv, accs, ablt, loct; "=" is the nominative, "" the
+# bare stem, "a|b" both; the key "" is a consonant); several readings where the gender or the hardness is
+# unknown: matching needs a marker or a preposition anyway, so a form too many costs nothing
+_SETTLEMENT_ENDING_TEXT = {
+    "ый": ("ого", "ому", "=", "ым", "ом"),
+    "ой": ("ого", "ому", "=", "ым", "ом"),
+    "ий": ("ого|его", "ому|ему", "=", "им|ым", "ом|ем"),
+    "ая": ("ой", "ой", "ую", "ой", "ой"),
+    "яя": ("ей", "ей", "юю", "ей", "ей"),
+    "ое": ("ого", "ому", "=", "ым", "ом"),
+    "ее": ("его", "ему", "=", "им", "ем"),
+    "ые": ("ых", "ым", "=", "ыми", "ых"),
+    "ие": ("их", "им", "=", "ими", "их"),
+    "ия": ("ии", "ии", "ию", "ией", "ии"),
+    "а": ("ы|и", "е", "у", "ой|ей", "е"),
+    "я": ("и", "е", "ю", "ей", "е"),
+    "ь": ("и|я", "и|ю", "=", "ью|ем", "и|е"),
+    "й": ("я", "ю", "=", "ем", "е"),
+    "о": ("а", "у", "=", "ом", "е"),
+    "е": ("я", "ю", "=", "ем", "е"),
+    # plural nouns: «Пангоды» → «в Пангодах», «Арти» → «в Артях», «Хвастовичи» → «Хвастовичей»
+    "ы": ("|ов|ей", "ам", "=", "ами", "ах"),
+    "и": ("|ов|ей|ев", "ам|ям", "=", "ами|ями", "ах|ях"),
+    "": ("а", "у", "=", "ом|ем", "е"),
+}
+_SETTLEMENT_ENDINGS = {
+    ending: tuple(tuple(case.split("|")) for case in cases)
+    for ending, cases in _SETTLEMENT_ENDING_TEXT.items()
+}
+
+
+def _settlement_word_forms(word: str) -> list[set[str]]:
+    """Forms of one word of a settlement's name by case (in _SETTLEMENT_CASES order), by its ending: pymorphy
+    does not know most of these names, and inflecting four thousand of them with it takes seconds."""
+    ending = _settlement_ending(word)
+    if ending is None:  # «Тикси», «Шали»: indeclinable
+        return [{word} for _ in _SETTLEMENT_CASES]
+    stems = [word[: len(word) - len(ending)]]
+    if not ending and len(word) >= 5 and word[-1] in "кц" and word[-2] in "оеё" and word[-3] not in _VOWELS:
+        stems.append(word[:-2] + word[-1])  # a fleeting vowel: «Каргасок» → «в Каргаске»
+    forms = [{word}]
+    for endings in _SETTLEMENT_ENDINGS[ending]:
+        forms.append({word if suffix == "=" else stem + suffix for stem in stems for suffix in endings})
+    return forms
+
+
+def _settlement_ending(word: str) -> str | None:
+    """The key of _SETTLEMENT_ENDINGS for a word, or None when it does not decline."""
+    if len(word) < 3:
+        return None
+    if word.endswith(_ADJECTIVE_ENDINGS + ("ия",)):
+        return word[-2:]
+    last = word[-1]
+    if last in "йь":
+        return last
+    if last in "аяоеыи":
+        return last if word[-2] not in _VOWELS else None
+    if last in _VOWELS or last == "ъ":
+        return None
+    return ""
+
+
+def settlement_forms(name: str) -> set[str]:
+    """All case forms of a settlement's name, folded: «Малая Пурга» → «малой пурге», «Ильинское-Хованское» →
+    «ильинском-хованском» (and «ильинское-хованском»); the nominative stands for every case too, as people
+    often leave «Брейтово», «Пителино» undeclined."""
+    folded = _fold(name)
+    if " " not in folded and "-" not in folded:
+        return set().union(*_settlement_word_forms(folded))
+    per_word = []
+    for word in folded.split():
+        parts = word.split("-")
+        per_part = [_settlement_word_forms(part) for part in parts]
+        by_case = []
+        for case in range(len(_SETTLEMENT_CASES)):
+            variants = {"-".join(combination) for combination in product(*(f[case] for f in per_part))}
+            variants |= {"-".join([*parts[:-1], last]) for last in per_part[-1][case]}  # «в Усть-Куте»
+            by_case.append(variants)
+        per_word.append(by_case)
+    result: set[str] = set()
+    for case in range(len(_SETTLEMENT_CASES)):  # the words agree in case: «в Малой Пурге»
+        result.update(" ".join(words) for words in product(*(by_case[case] for by_case in per_word)))
+    return result
+
+
 def _compound_forms(word: str) -> set[str]:
     """Forms of a hyphenated name whose parts both change («Каменск-Уральский» → «Каменске-Уральском»,
     «Юрьев-Польский» → «Юрьеве-Польском»), besides the forms with only the last part changing."""
@@ -273,7 +403,7 @@ def _core_name(name: str) -> str:
 
 
 class Gazetteer:
-    """Prebuilt surface-form index of regions, aliases and cities."""
+    """Prebuilt surface-form index of regions, aliases, cities and settlements."""
 
     def __init__(
         self,
@@ -281,6 +411,7 @@ class Gazetteer:
         cities: list[dict[str, Any]],
         aliases: list[dict[str, Any]],
         words: dict[str, Any] | None = None,
+        settlements: list[dict[str, Any]] | None = None,
     ):
         self.official = [str(r["name"]) for r in regions]
         official = set(self.official)
@@ -296,6 +427,12 @@ class Gazetteer:
         self.region_adjectives: dict[str, str] = {}  # «курганский» → Курганская область (for typos)
         self.fuzzy: dict[str, set[str]] = {}  # a form with one letter deleted → forms («красноярсе»)
         self._misspelt_cache: dict[str, tuple[_Entry, str] | None] = {}
+        # settlements (villages, urban-type settlements, stanitsas) apart from towns: they count only after a
+        # marker («пгт», «с.») or «в / из» and never feed organisation names or typo guesses
+        self.settlements: dict[str, str | None] = {}  # form → region (None: forms of two settlements meet)
+        self.settlement_first_words: set[str] = set()
+        self.settlements_named_like_towns: set[str] = set()  # forms of «Ревда» (Мурманская область)
+        self.settlement_adjectives: dict[str, str | None] = {}  # «актанышский» → Республика Татарстан
         words = words or {}
         not_places = {_fold(str(w)) for w in words.get("not_places") or []}
 
@@ -355,6 +492,38 @@ class Gazetteer:
             if " " not in name and "-" not in name:
                 self.lemma_index.setdefault(morph.lemma(name), []).append(entry)
         self._build_derived(city_region, words, not_places)
+        self._build_settlements(settlements or [], official, not_places)
+
+    def _build_settlements(
+        self, settlements: list[dict[str, Any]], official: set[str], not_places: set[str]
+    ) -> None:
+        """Forms of settlements (a form two settlements share is ambiguous), and district adjectives of those
+        whose adjective no town, subject or other settlement has («Актанышский район»)."""
+        for item in settlements:
+            name, region = str(item["name"]), str(item["region"])
+            if region not in official:
+                continue
+            named_like_town = bool(item.get("city_elsewhere"))
+            nominative = _fold(name)
+            for form in settlement_forms(name):
+                if form in self.forms and not named_like_town:
+                    continue  # a form of a town or a subject («Кирово» → «Кирова»): theirs
+                if len(form) < 4 and form != nominative:
+                    continue  # «Ахт» (of «Ахты»): too short to tell from other words
+                known = self.settlements.get(form, region)
+                self.settlements[form] = region if known == region else None
+                self.settlement_first_words.add(form.split(" ")[0])
+                if named_like_town:
+                    self.settlements_named_like_towns.add(form)
+            if named_like_town or " " in nominative or "-" in nominative or len(nominative) < 4:
+                continue
+            if nominative.endswith(_ADJECTIVE_ENDINGS):
+                continue  # «Янтарный»: its district is «Янтарный район», a town's name, not an adjective
+            adjective = _city_adjective(nominative)
+            if adjective in self.adjectives or adjective in not_places:
+                continue  # a town's or a subject's («кировский»), or never a place
+            known = self.settlement_adjectives.get(adjective, region)
+            self.settlement_adjectives[adjective] = region if known == region else None
 
     def _build_derived(
         self, city_region: dict[str, str], words: dict[str, Any], not_places: set[str]
@@ -442,6 +611,14 @@ class Gazetteer:
                 continue
             matched = 0
             longest = 0
+            marker = self._settlement_marker(toks, folded, i, text) if i > 0 else None
+            if marker is not None and marker != _STATION_MARKER and folded[i] in self.settlement_first_words:
+                # «пгт Ревда» is the settlement in Мурманская область, not the town Ревда elsewhere
+                place = self._settlement(toks, folded, i, text, marker)
+                if place is not None:
+                    places.append(place)
+                    i += len(TOKEN_RE.findall(place.text))
+                    continue
             if folded[i] in first_words:  # an n-gram must be contiguous apart from spaces and dots
                 longest = 1
                 while longest < MAX_NGRAM and i + longest < len(toks) and joined(i + longest - 1):
@@ -469,6 +646,11 @@ class Gazetteer:
                     if place is not None:
                         places.append(place)
                         matched = 1
+            if not matched and folded[i] in self.settlement_first_words:
+                place = self._settlement(toks, folded, i, text, marker)
+                if place is not None:
+                    places.append(place)
+                    matched = len(TOKEN_RE.findall(place.text))
             if (
                 not matched
                 and len(word) >= 6
@@ -506,6 +688,75 @@ class Gazetteer:
             i += matched or 1
         return places
 
+    def _settlement_marker(
+        self, toks: list[tuple[str, int, int]], folded: list[str], i: int, text: str
+    ) -> str | None:
+        """The settlement word right before token i («пгт», «с.», «в селе», «р.п.»), or None."""
+        marker = folded[i - 1]
+        if marker not in SETTLEMENT_MARKERS:
+            return None
+        gap = text[toks[i - 1][2] : toks[i][1]]
+        if marker in _DOTTED_MARKERS:
+            if not _DOT_GAP_RE.fullmatch(gap):
+                return None  # «с», «в», «а» without a dot are words
+            if (
+                toks[i - 1][0].isupper()
+                and i > 1
+                and toks[i - 2][0][:1].isupper()
+                and _GAP_SPACES_RE.fullmatch(text, toks[i - 2][2], toks[i - 1][1])
+            ):
+                return None  # «Иванова С. Брейтова»: an initial after a surname
+        elif not (_ABBREVIATION_GAP_RE if marker in _ABBREVIATED_MARKERS else _GAP_SPACES_RE).fullmatch(gap):
+            return None  # «в селе. Заря …»: a full word ends its sentence
+        if marker == "п" and i > 1 and folded[i - 2] == "р":
+            return "рп"  # «р.п. Каргаполье»
+        return marker
+
+    def _settlement(
+        self, toks: list[tuple[str, int, int]], folded: list[str], i: int, text: str, marker: str | None
+    ) -> Place | None:
+        """A settlement from token i: after a marker (in lower case only when it is no ordinary word, or
+        after «пгт» / «рп»), or right after «в / во / из» when it is no ordinary word («в Каргаске», not «в
+        поле»)."""
+        if marker is None and not (
+            i > 0
+            and folded[i - 1] in _SETTLEMENT_PREPOSITIONS
+            and _GAP_SPACES_RE.fullmatch(text, toks[i - 1][2], toks[i][1])
+        ):
+            return None
+        longest = 1
+        while (
+            longest < MAX_NGRAM
+            and i + longest < len(toks)
+            and _GAP_SPACES_RE.fullmatch(text, toks[i + longest - 1][2], toks[i + longest][1])
+        ):
+            longest += 1
+        for n in range(longest, 0, -1):
+            key = " ".join(folded[i : i + n])
+            if key not in self.settlements:
+                continue
+            region = self.settlements[key]
+            if region is None:
+                return None  # forms of two settlements in different regions
+            if key in self.settlements_named_like_towns and marker in (None, _STATION_MARKER):
+                continue  # «в Ревде», «ст. Ревда»: the town
+            words = [t[0] for t in toks[i : i + n]]
+            ordinary = all(_is_ordinary_word(w) for w in words)
+            if marker is None:
+                if ordinary or self._looks_like_person(toks, i, text):
+                    continue
+            elif marker == _STATION_MARKER:
+                if not words[0][:1].isupper():
+                    continue  # «ст. мастер»: «старший»
+            elif marker not in _PLAIN_MARKERS:
+                if not words[0][:1].isupper() and ordinary:
+                    continue  # «в селе работы нет»
+                if n == 1 and marker not in _STANITSA_MARKERS and _is_ordinary_adjective(words[0]):
+                    continue  # «в посёлке Заречном»: villages named so are everywhere, few in the data
+            start, end = toks[i][1], toks[i + n - 1][2]
+            return Place(text[start:end], start, end, region, "settlement")
+        return None
+
     @staticmethod
     def _institution_of_place(folded: list[str], i: int) -> bool:
         """An adjective of a place before an institution's noun, with up to two more adjectives between."""
@@ -527,6 +778,12 @@ class Gazetteer:
             region = self.adjectives.get(lemma)
             if region and lemma not in self.region_adjectives:
                 return Place(text[toks[i][1] : toks[i + 1][2]], toks[i][1], toks[i + 1][2], region, "city")
+            region = self.settlement_adjectives.get(lemma)
+            if region and toks[i][0][:1].isupper() and "Surn" not in morph.tags(toks[i][0]):
+                # «Актанышский район»: a district named after its centre, a settlement
+                return Place(
+                    text[toks[i][1] : toks[i + 1][2]], toks[i][1], toks[i + 1][2], region, "settlement"
+                )
         elif following in _REGION_WORDS and len(folded[i]) >= 6:
             lemma = morph.lemma(folded[i])
             for adjective, region in self.region_adjectives.items():
@@ -642,10 +899,13 @@ class Gazetteer:
                 pass  # «в иванове», though «иванове» is first a surname
             else:
                 return None
+        following = _fold(toks[i + n][0]) if i + n < len(toks) else ""
         if entry.kind == "city" and entry.adjective:
             if previous not in PREPOSITIONS and text[start - 1 : start] != "(":
                 return None  # «Мирный договор», «Московский район»
-        following = _fold(toks[i + n][0]) if i + n < len(toks) else ""
+            if previous == "на" or following in _CITY_PART_WORDS:
+                # a street or a city's district: «в МФЦ на Советской», «по Октябрьскому округу Иркутска»
+                return None
         if (following in STREET_MARKERS or following in _ROAD_WORDS) and (
             entry.adjective or any("ADJF" in p.tag for p in morph.analyzer().parse(toks[i + n - 1][0]))
         ):
@@ -694,6 +954,20 @@ class Gazetteer:
 def _is_place_word(word: str) -> bool:
     parses = morph.analyzer().parse(word)
     return bool(parses) and "Geox" in parses[0].tag
+
+
+def _is_ordinary_word(word: str) -> bool:
+    """A word pymorphy knows, and not as a place name first («поле», «Заря», but not «Тамань», «Каргаске»)."""
+    return bool(morph.analyzer().word_is_known(word.lower())) and not _is_place_word(word)
+
+
+def _is_ordinary_adjective(word: str) -> bool:
+    parse = morph.analyzer().parse(word)[0]
+    return (
+        bool(morph.analyzer().word_is_known(word.lower()))
+        and parse.tag.POS in ("ADJF", "ADJS", "PRTF")
+        and "Geox" not in parse.tag
+    )
 
 
 def _is_place_in_locative(word: str) -> bool:
@@ -753,7 +1027,7 @@ def resolve(places: list[Place], text: str | None = None) -> str | None:
 
 
 def _best(found: list[Place], weights: dict[int, float]) -> str | None:
-    for kind in ("region", "city"):
+    for kind in ("region", "city", "settlement"):  # a settlement never beats a named subject or town
         of_kind = [p for p in found if p.kind == kind]
         if not of_kind:
             continue
@@ -811,6 +1085,27 @@ def _load_yaml(path: Path) -> Any:
         return yaml.safe_load(handle) or []
 
 
+_SETTLEMENT_LINE_RE = re.compile(
+    r"- \{name: (?P<name>[^,{}:]+), region: (?P<region>[^,{}:]+)(?P<elsewhere>, city_elsewhere: true)?\}"
+)
+
+
+def load_settlements(path: Path) -> list[dict[str, Any]]:
+    """settlements.yaml: ~4 000 generated one-line entries, read by a regular expression (YAML takes 0.2 s);
+    a file edited into another shape is read as YAML."""
+    rows: list[dict[str, Any]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _SETTLEMENT_LINE_RE.fullmatch(line)
+        if match is None:
+            return list(_load_yaml(path))
+        rows.append(
+            {"name": match["name"], "region": match["region"], "city_elsewhere": bool(match["elsewhere"])}
+        )
+    return rows
+
+
 _gazetteer: Gazetteer | None = None
 
 
@@ -823,11 +1118,14 @@ def gazetteer() -> Gazetteer:
                 kb = _kb_dir()
                 cities_path = kb / "gazetteer" / "cities.yaml"
                 cities = _load_yaml(cities_path) if cities_path.exists() else []
+                settlements_path = kb / "gazetteer" / "settlements.yaml"
+                settlements = load_settlements(settlements_path) if settlements_path.exists() else []
                 _gazetteer = Gazetteer(
                     _load_yaml(kb / "regions.yaml"),
                     cities,
                     _load_yaml(RULES_DIR / "region_aliases.yaml"),
                     _load_yaml(RULES_DIR / "place_words.yaml"),
+                    settlements,
                 )
     return _gazetteer
 

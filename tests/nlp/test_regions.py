@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from nlp.regions import find_places, resolve
+import pytest
+import yaml
+
+import kb_content
+from nlp.regions import find_places, load_settlements, resolve
 
 
 @pytest.mark.parametrize(
@@ -111,6 +115,10 @@ def test_locations_keep_offsets() -> None:
         ("Я переехал в Абакан из Тывы, на работу не берут", "Республика Хакасия"),
         ("Мы приехали в Москву из Тулы на заработки", "Москва"),
         ("приехал из Тулы, работы нет", "Тульская область"),
+        # a town named like an adjective is a street after «на» and a city district before «округ» / «район»
+        ("вчера в МФЦ на Советской в Твери сотрудница нагрубила", "Тверская область"),
+        ("приставы по Октябрьскому округу Иркутска удерживают половину", "Иркутская область"),
+        ("работаю в г. Советский на складе", "Ханты-Мансийский автономный округ — Югра"),
         # must stay without a region
         ("МО МВД России", None),
         ("Московский район", None),
@@ -166,3 +174,87 @@ def test_region_from_organisation_name(text: str, region: str | None) -> None:
 )
 def test_region_misspelt_and_abbreviated(text: str, region: str | None) -> None:
     assert resolve(find_places(text), text) == region
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        # settlements of kb_content/gazetteer/settlements.yaml after a marker («с.», «пгт», «в посёлке» …)
+        ("работаю продавцом у ип в с. Майма", "Республика Алтай"),
+        ("на пилораме в п. Новый Уоян", "Республика Бурятия"),
+        ("возле ст. Тамань", "Краснодарский край"),
+        ("база у нас в посёлке Пангоды", "Ямало-Ненецкий автономный округ"),
+        ("живу в с. Ахты", "Республика Дагестан"),
+        ("в пгт Смирных", "Сахалинская область"),
+        ("база в пгт Ягодное", "Магаданская область"),
+        ("пгт Магдагачи", "Амурская область"),
+        ("в пгт Арти", "Свердловская область"),
+        ("пишу из рп Каргаполье", "Курганская область"),
+        ("р.п. Каргаполье", "Курганская область"),
+        ("Пинежский район, с. Карпогоры", "Архангельская область"),
+        ("пгт Калевала", "Республика Карелия"),
+        ("пгт Вырица", "Ленинградская область"),
+        ("в пгт Янтарный", "Калининградская область"),
+        ("рп Одоев", "Тульская область"),
+        ("рп Пителино", "Рязанская область"),
+        ("С. Брейтово, рыбхоз", "Ярославская область"),
+        ("с. Актаныш", "Республика Татарстан"),
+        ("в с. Малая Пурга", "Удмуртская Республика"),
+        ("пос. Саракташ", "Оренбургская область"),
+        ("в рп Карсун", "Ульяновская область"),
+        ("в рп Панино", "Воронежская область"),
+        ("в с. Гизель", "Республика Северная Осетия — Алания"),
+        ("пос. Яшкуль", "Республика Калмыкия"),
+        ("в а. Кошехабль", "Республика Адыгея"),
+        ("в пгт Ильинское-Хованское", "Ивановская область"),
+        # a settlement's name beats a town inside it: «Карабулак» is a town of Ингушетия
+        ("в рп Базарный Карабулак", "Саратовская область"),
+        ("работаю в Базарном Карабулаке", "Саратовская область"),
+        # after «в / из» without a marker, when the word is no ordinary word; a fleeting vowel
+        ("с рыбзавода в Каргаске", "Томская область"),
+        # after «пгт» the settlement, not the town of the same name elsewhere (Ревда, Свердловская область)
+        ("Рудник в пгт Ревда", "Мурманская область"),
+        ("работаю в Ревде на заводе", "Свердловская область"),
+        # a district named after its centre
+        ("Актанышский район", "Республика Татарстан"),
+        ("работаю в Хвастовичском районе", "Калужская область"),
+        # a subject or a town the text names beats a settlement
+        ("живу в с. Майма, работаю в Республике Татарстан", "Республика Татарстан"),
+        ("живу в пгт Ягодное, работаю в Казани", "Республика Татарстан"),
+        # ordinary words are not settlements
+        ("работаю в селе, а зарплату не платят", None),
+        ("на складе в Сосновке", None),  # a Сосновка in many regions
+        ("в поле работали без воды", None),
+        ("Заря нового дня, работаю без договора", None),
+        ("в колхозе Заря не платят", None),
+        ("Победа будет за нами, а зарплату не платят", None),
+        ("работали в Победу без выходных", None),
+        ("Октябрьский приказ директора не выполняют", None),
+        ("в посёлке свет отключили", None),
+        ("ст. мастер не платит", None),
+        ("согласно п. 3 договора", None),
+        ("Иванова С. Петрова", None),
+    ],
+)
+def test_region_of_settlement(text: str, region: str | None) -> None:
+    assert resolve(find_places(text), text) == region
+
+
+def test_settlements_file_is_well_formed() -> None:
+    kb = Path(kb_content.__file__).parent
+    official = {str(r["name"]) for r in yaml.safe_load((kb / "regions.yaml").read_text(encoding="utf-8"))}
+    cities = yaml.safe_load((kb / "gazetteer" / "cities.yaml").read_text(encoding="utf-8"))
+    city_names = {
+        str(name).lower().replace("ё", "е") for c in cities for name in [c["name"], *(c.get("aliases") or [])]
+    }
+    settlements = yaml.safe_load((kb / "gazetteer" / "settlements.yaml").read_text(encoding="utf-8"))
+    assert len(settlements) > 3000
+    fast = load_settlements(kb / "gazetteer" / "settlements.yaml")  # the reader the gazetteer uses
+    assert fast == [{"city_elsewhere": False, **item} for item in settlements]
+    names = [str(s["name"]).lower().replace("ё", "е") for s in settlements]
+    assert len(names) == len(set(names)), "a name listed twice"
+    for item, name in zip(settlements, names, strict=True):
+        assert set(item) <= {"name", "region", "city_elsewhere"}, item
+        assert item["region"] in official, item
+        # a town of cities.yaml only as the namesake in another subject, marked («пгт Ревда»)
+        assert (name in city_names) == bool(item.get("city_elsewhere")), item
