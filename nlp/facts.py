@@ -536,6 +536,11 @@ _WORKERS_RES = [  # matched on fold_case(text)
         rf"отравил\w*)\s+(?:\w+\s+){{0,2}}?{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"
     ),
     LowerPattern(rf"(?:всем|всех|у)\s+{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
+    # «нас в корпусе около шестидесяти», «нас на точке 20.»: the group where the writer works, a bare number
+    LowerPattern(
+        r"\bнас\s+(?:в|во|на|у)\s+[а-яё-]+\s*[,—-]?\s*(?:(?:около|примерно|почти|больше|более|свыше|где-то|под|всего)\s+)?"
+        r"(?P<n>\d{1,5})(?=\s*[.,;!)]|\s*$|\s+(?:человек|чел\b))"
+    ),
     LowerPattern(
         rf"(?:задолженност\w*|долг\w*|не\s+платят|не\s+выплачива\w*)\s+(?:\w+\s+){{0,3}}?(?:перед\s+)?"
         rf"{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"

@@ -21,6 +21,9 @@ class Rule:
     reason: str
     patterns: tuple[LowerPattern, ...]
     unless: tuple[LowerPattern, ...]
+    family_guard: bool = (
+        False  # skip a sentence about a relative that names no work («отчим умер в сентябре»)
+    )
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Rules:
     mass_plural_patterns: tuple[LowerPattern, ...] = ()
     workplace: tuple[LowerPattern, ...] = ()
     wage_words: LowerPattern | None = None
+    family: tuple[LowerPattern, ...] = ()
+    family_work: tuple[LowerPattern, ...] = ()
 
 
 def _compile(patterns: list[str] | None) -> tuple[LowerPattern, ...]:
@@ -46,7 +51,10 @@ def rules(path: Path = RULES_PATH) -> Rules:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     mass = data["mass_wage_arrears"]
     return Rules(
-        tuple(Rule(r["reason"], _compile(r["patterns"]), _compile(r.get("unless"))) for r in data["rules"]),
+        tuple(
+            Rule(r["reason"], _compile(r["patterns"]), _compile(r.get("unless")), bool(r.get("family_guard")))
+            for r in data["rules"]
+        ),
         mass["reason"],
         int(mass["min_workers"]),
         _compile(mass.get("patterns")),
@@ -55,6 +63,8 @@ def rules(path: Path = RULES_PATH) -> Rules:
         _compile(mass.get("plural_patterns")),
         _compile(data.get("workplace")),
         LowerPattern(mass["wage_words"]) if mass.get("wage_words") else None,
+        _compile(data.get("family")),
+        _compile(data.get("family_work")),
     )
 
 
@@ -66,13 +76,26 @@ def _rule_matches(folded: list[str]) -> Iterator[tuple[str, int]]:
     """(reason, sentence index) of every rule that fires on a folded sentence, in file order then sentence
     order; lazy, so the first match costs no more than finding it."""
     whole = "\n".join(folded)
-    for rule in rules().rules:
+    config = rules()
+    for rule in config.rules:
         firing = [p for p in rule.patterns if p.search(whole)]  # cheap pre-check on the whole text
         if not firing:
             continue
         for at, sentence in enumerate(folded):
             if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
+                if rule.family_guard and _about_family_off_work(folded, at, config):
+                    continue
                 yield rule.reason, at
+
+
+def _about_family_off_work(folded: list[str], at: int, config: Rules) -> bool:
+    """A life story's relative («отчим умер в сентябре», «мама упала и сломала шейку бедра») in a sentence
+    that, with the one before it, names no work: not a worker's death or injury (the classifier's urgency head
+    still weighs the complaint)."""
+    if not any(p.search(folded[at]) for p in config.family):
+        return False
+    context = folded[max(0, at - 1) : at + 1]
+    return not any(p.search(c) for c in context for p in (*config.workplace, *config.family_work))
 
 
 def rule_reason(sentences: list[str]) -> str | None:

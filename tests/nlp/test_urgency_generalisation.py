@@ -47,7 +47,7 @@ MASS = "массовая невыплата заработной платы"
         ("пальцы на ногах почернели после смены в морозилке", ACC),
         ("теперь ходит в гипсе и без зарплаты", ACC),
         ("грузчик упал с высоты третьего этажа", ACC),
-        ("брат сейчас больница лежит", ACC),
+        ("напарник сейчас больница лежит", ACC),
         ("лежит под капельницами уже неделю", ACC),
         # poisoning
         ("маляр наглотался растворителя", POISON),
@@ -63,8 +63,18 @@ MASS = "массовая невыплата заработной платы"
         ("печка в балке сдохла, спим в куртках", DANGER),
         ("кран работает при ветре 20 м/с", DANGER),
         ("водитель задремал на трассе", DANGER),
+        ("устал очень, за руль засыпаю уже, пассажир везу", DANGER),
+        ("кресло прошло в двадцати сантиметрах от моей головы", DANGER),
+        ("прошу проверить, пока кто-то не сорвался", DANGER),
+        ("ворота держим закрытыми, мы там за зиму все угорим", DANGER),
         ("кнопка аварийной остановки не работает с лета", DANGER),
         ("датчики метана обмотали тряпками", DANGER),
+        # an animal attacked a keeper or a guard
+        ("смотрительницу в октябре порвал бурый медведь", ACC),
+        ("охранника на стоянке покусали собаки", ACC),
+        ("бык затоптал скотника прямо в загоне", ACC),
+        # a spouse who died at work is still a death at work
+        ("муж умер на смене в цеху", DEATH),
     ],
 )
 def test_euphemisms_are_urgent(sentence: str, reason: str) -> None:
@@ -86,10 +96,46 @@ def test_euphemisms_are_urgent(sentence: str, reason: str) -> None:
         "Мы откачиваем воду из котлована вручную.",
         "Не перевели аванс, я одна такая в отделе.",
         "Нам порезали премию в два раза.",
+        # a spouse who died at home; an injury on holiday; an old accident investigated and settled; an idiom
+        "Жена умерла три года назад, живу один.",
+        "В июле в ежегодном отпуске на даче упала с велосипеда и сломала руку.",
+        "Зимой катался в Шерегеше и сломал ногу, больничный не оплатили.",
+        "В прошлом году мне прищемило пальцы ключом, всё расследовали, акт Н-1 составили, страховку выплатили до копейки — претензий нет.",
+        "Упал в трюм сцены и сломал ключицу, театр всё сделал правильно: акт Н-1 составлен.",
+        "«Кровь из носа, а план выполни» — девиз нашего начальника смены.",
     ],
 )
 def test_near_misses_are_not_urgent(sentence: str) -> None:
     assert rule_reason([sentence]) is None
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["В сентябре отчим умер, похороны обошлись в 96 тысяч."],
+        ["Мама у меня в Твери, ей 80, в сентябре она упала и сломала шейку бедра."],
+        ["В прошлом году муж получил травму на рыбалке, долго лечился."],
+        ["В этом году у меня умер дед, оставил квартиру."],
+    ],
+)
+def test_a_relatives_death_or_injury_in_a_life_story_is_not_urgent(sentences: list[str]) -> None:
+    assert rule_reason(sentences) is None
+
+
+@pytest.mark.parametrize(
+    ("sentences", "reason"),
+    [
+        (["Сообщаю о гибели моего отца, водителя лесовоза ООО «ТайгаЛес»."], DEATH),
+        (["Бабушка убирает в офисе, поскользнулась на мокром полу и сломала шейку бедра."], ACC),
+        (
+            ["Мама работает на ткацкой фабрике.", "В среду маме затянуло рукав, сломало руку в двух местах."],
+            ACC,
+        ),
+        (["Сын у меня на вахте.", "У сына обморожение, ему ампутировали два пальца."], ACC),
+    ],
+)
+def test_a_relatives_accident_at_work_stays_urgent(sentences: list[str], reason: str) -> None:
+    assert rule_reason(sentences) == reason
 
 
 def test_a_cover_up_at_home_is_still_an_accident() -> None:
@@ -194,6 +240,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch8.jsonl",
         "blind_batch15.jsonl",
         "blind_batch18.jsonl",
+        "blind_batch23.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
