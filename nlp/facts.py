@@ -14,6 +14,7 @@ from typing import Any
 
 from nlp import morph
 from nlp.fastre import LowerPattern, fold_case
+from nlp.legal_forms import LEGAL_FORMS, LOWER_CASE_FORMS, alternation
 
 # ---------------------------------------------------------------------------------------------- validators
 
@@ -824,60 +825,7 @@ def extract_workers(text: str) -> int | None:
 _BARE_QUOTED_RE = re.compile(
     r"«(?P<name>[А-ЯЁA-Z0-9][^«»\n]{1,40})»|\"(?P<name2>[А-ЯЁA-Z0-9][^\"\n]{1,40})\""
 )
-LEGAL_FORMS = (
-    "ООО",
-    "ОАО",
-    "ЗАО",
-    "ПАО",
-    "НАО",
-    "АО",
-    "ИП",
-    "МУП",
-    "ГУП",
-    "ФГУП",
-    "ФГБУ",
-    "ФГБОУ",
-    "ГБУ",
-    "ГБУЗ",
-    "ГАУ",
-    "ГКУ",
-    "МБУ",
-    "МБОУ",
-    "МАОУ",
-    "МБДОУ",
-    "МБУК",
-    "МАУК",
-    "МКУК",
-    "ГБУК",
-    "МБУДО",
-    "МАУДО",
-    "ГБУСО",
-    "МАДОУ",
-    "МКОУ",
-    "МАУ",
-    "МКУ",
-    "ГБОУ",
-    "ГАПОУ",
-    "ГБПОУ",
-    "ОГБУ",
-    "КГБУ",
-    "ГАУЗ",
-    "МАУЗ",
-    "МБУЗ",
-    "ФКУ",
-    "ГОБУ",
-    "АНО",
-    "НКО",
-    "ТСЖ",
-    "ЧОП",
-    "ЧОО",
-    "ТОО",
-    "СПК",
-    "ПК",
-    "ООО ЧОП",
-    "ООО ЧОО",
-)
-_FORMS_RE = "|".join(sorted((re.escape(f) for f in LEGAL_FORMS), key=len, reverse=True))
+_FORMS_RE = alternation(LEGAL_FORMS)
 _FULL_FORMS = (
     r"(?:[Оо]бществ\w*\s+с\s+ограниченной\s+ответственностью|[Аа]кционерн\w*\s+обществ\w*|"
     r"[Пп]убличн\w*\s+акционерн\w*\s+обществ\w*|[Ии]ндивидуальн\w*\s+предпринимател\w*)"
@@ -889,12 +837,8 @@ _ORG_RE = re.compile(
     rf"(?<![\w])(?P<form>{_FORMS_RE}|{_FULL_FORMS})\s*(?P<name>{_QUOTED}|{_CAP_NAME})(?P<num>{_NUMBER_SUFFIX})"
 )
 # lower-case forms as people type them: «ооо "агроинвест"», «чоп "Барс"»; bare names: see _lower_case_orgs
-_ORG_LOWER_RE = re.compile(
-    r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|гуп)\s+(?P<name>" + _QUOTED + ")"
-)
-_LOWER_FORM_RE = re.compile(
-    r"(?<![\w])(?P<form>ооо|оао|зао|пао|ао|ип|чоп|муп|мп|гуп|гбуз|гбу|мбу|мбоу|мбдоу|фгуп|ано) (?=[а-яё])"
-)
+_ORG_LOWER_RE = re.compile(rf"(?<![\w])(?P<form>{alternation(LOWER_CASE_FORMS)})\s+(?P<name>{_QUOTED})")
+_LOWER_FORM_RE = re.compile(rf"(?<![\w])(?P<form>{alternation(LOWER_CASE_FORMS)}) (?=[а-яё])")
 _LOWER_WORD_RE = re.compile(r"[а-яё][\w-]*")
 _LOWER_INITIALS_RE = re.compile(r" [а-яё]\. ?[а-яё]\.?")
 _MAX_LOWER_NAME_WORDS = 3

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from nlp import morph
+from nlp.legal_forms import BRAND_NAME_FORMS, alternation
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
 MAX_NGRAM = 5
@@ -169,7 +170,7 @@ _DISTRICT_WORDS = frozenset({"район", "района", "районе", "ра
 _REGION_WORDS = frozenset({"обл", "область", "области", "областью", "край", "края", "краю", "крае", "краем"})
 # an organisation named without quotes: «АО Ижмаш», «ооо курганхиммаш»
 _LEGAL_FORM_NAME_RE = re.compile(
-    r"(?<![\w])(?:ООО|ОАО|ЗАО|ПАО|АО|НАО|ГУП|МУП|ФГУП|ооо|оао|зао|пао|ао)\s+"
+    rf"(?<![\w])(?:{alternation((*BRAND_NAME_FORMS, *(f.lower() for f in BRAND_NAME_FORMS)))})\s+"
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
 _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
