@@ -589,6 +589,33 @@ _GROUP_OF_RE = LowerPattern(
     r"\b(?:участ|бригад|смен|отдел|цех|коллектив|групп|звен|отделени)\w*\s+из\s+(?P<n>\d{1,5})(?![\d\w])"
     r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|тыс|руб))"
 )
+# teams of equal size: «три бригады по 8 человек» → 24
+_TEAMS_OF_RE = LowerPattern(
+    r"\b(?P<a>\d{1,2}|две|два|три|четыре|пять|шесть|семь)\s+(?:бригад|смен|звень|групп|отряд|команд|экипаж)\w*"
+    r"\s+по\s+(?P<b>\d{1,3})(?![\d\w])(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|тыс|руб|к\b))"
+)
+_SMALL_NUMBERS = {"два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7}
+# a list of trades with their numbers: «3 крановщика, 5 стропальщиков, 4 сварщика и 2 мастера» → 14
+_TRADE_LIST_RE = re.compile(r"(?<![\d\w])\d{1,3}\s+[а-яё-]+(?:\s*(?:,|\bи\b)\s*\d{1,3}\s+[а-яё-]+)+")
+_TRADE_ITEM_RE = re.compile(r"(\d{1,3})\s+([а-яё-]+)")
+
+
+def _trade_list_total(folded: str) -> list[int]:
+    """The sum of each list of two or more «number + people noun» items (every noun animate for pymorphy:
+    «швеи», «закройщицы»; not «3 месяца и 5 дней»)."""
+    totals = []
+    for match in _TRADE_LIST_RE.finditer(folded):
+        items = _TRADE_ITEM_RE.findall(match.group())
+        if all(_is_people_noun(word) for _, word in items):
+            totals.append(sum(int(n) for n, _ in items))
+    return totals
+
+
+def _is_people_noun(word: str) -> bool:
+    parse = morph.analyzer().parse(word)[0]
+    return "NOUN" in parse.tag and "anim" in parse.tag
+
+
 # the whole firm's headcount («на предприятии работает 500 человек»): the number affected only when the text
 # gives no other
 _HEADCOUNT_RE = LowerPattern(
@@ -662,7 +689,7 @@ _NUMERAL_FORMS: dict[int, str] = {
     8: r"восемь|восьми|восемью|восьмью|восьмеро|восьмерых",
     9: r"девять|девяти|девятью|девятеро|девятерых",
     10: r"десять|десяти|десятью|десятеро|десятерых",
-    11: r"одиннадцат(?:ь|и|ью)",
+    11: r"одинн?адцат(?:ь|и|ью)",  # «одинадцать»: a common typo
     12: r"двенадцат(?:ь|и|ью)",
     13: r"тринадцат(?:ь|и|ью)",
     14: r"четырнадцат(?:ь|и|ью)",
@@ -729,6 +756,11 @@ def _largest_workers(folded: str) -> int | None:
 
     specific = [int(m.group("n")) for p in _WORKERS_RES for m in p.finditer(folded) if outside(m)]
     specific += [int(m.group("n")) for m in _GROUP_OF_RE.finditer(folded)]
+    for m in _TEAMS_OF_RE.finditer(folded):
+        teams = _SMALL_NUMBERS.get(m.group("a")) or int(m.group("a"))
+        specific.append(teams * int(m.group("b")))
+    if "," in folded or " и " in folded:
+        specific += _trade_list_total(folded)
     for pattern in _PLUS_ONE_RES:
         for m in pattern.finditer(folded):
             specific.append(int(m.group("n")) + (0 if m.groupdict().get("rough") else 1))
