@@ -155,6 +155,18 @@ def test_mass_arrears_in_other_words(sentences: list[str], workers: int | None) 
     assert assess(sentences, ["wage_arrears"], workers) == (True, MASS)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "workers"),
+    [
+        ("весь цех — 23 швеи и 2 закройщицы — с июня сидим без денег", 25),
+        ("нас 18 на объекте и 3 месяца зп нету", 18),
+    ],
+)
+def test_mass_arrears_when_the_classifier_missed_the_wage_category(sentence: str, workers: int) -> None:
+    assert assess([sentence], ["informal_employment"], workers) == (True, MASS)
+    assert assess([sentence], ["informal_employment"], 5) == (False, None)  # a few people: not mass
+
+
 def test_the_urgency_head_backs_up_the_rules() -> None:
     sentence = ["Над техникой нависает козырёк породы."]
     assert rule_reason(sentence) is None
