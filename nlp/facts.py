@@ -594,7 +594,6 @@ _TEAMS_OF_RE = LowerPattern(
     r"\b(?P<a>\d{1,2}|две|два|три|четыре|пять|шесть|семь)\s+(?:бригад|смен|звень|групп|отряд|команд|экипаж)\w*"
     r"\s+по\s+(?P<b>\d{1,3})(?![\d\w])(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|тыс|руб|к\b))"
 )
-_SMALL_NUMBERS = {"два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7}
 # a list of trades with their numbers: «3 крановщика, 5 стропальщиков, 4 сварщика и 2 мастера» → 14
 _TRADE_LIST_RE = re.compile(r"(?<![\d\w])\d{1,3}\s+[а-яё-]+(?:\s*(?:,|\bи\b)\s*\d{1,3}\s+[а-яё-]+)+")
 _TRADE_ITEM_RE = re.compile(r"(\d{1,3})\s+([а-яё-]+)")
@@ -757,7 +756,7 @@ def _largest_workers(folded: str) -> int | None:
     specific = [int(m.group("n")) for p in _WORKERS_RES for m in p.finditer(folded) if outside(m)]
     specific += [int(m.group("n")) for m in _GROUP_OF_RE.finditer(folded)]
     for m in _TEAMS_OF_RE.finditer(folded):
-        teams = _SMALL_NUMBERS.get(m.group("a")) or int(m.group("a"))
+        teams = int(m.group("a")) if m.group("a").isdigit() else _numeral_value(m.group("a"))
         specific.append(teams * int(m.group("b")))
     if "," in folded or " и " in folded:
         specific += _trade_list_total(folded)

@@ -21,9 +21,8 @@ class Rule:
     reason: str
     patterns: tuple[LowerPattern, ...]
     unless: tuple[LowerPattern, ...]
-    family_guard: bool = (
-        False  # skip a sentence about a relative that names no work («отчим умер в сентябре»)
-    )
+    # skip a sentence about a relative that names no work («отчим умер в сентябре»)
+    family_guard: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,12 @@ def _about_family_off_work(folded: list[str], at: int, config: Rules) -> bool:
     still weighs the complaint)."""
     if not any(p.search(folded[at]) for p in config.family):
         return False
-    context = folded[max(0, at - 1) : at + 1]
-    return not any(p.search(c) for c in context for p in (*config.workplace, *config.family_work))
+    return not _in_or_after(folded, at, (*config.workplace, *config.family_work))
+
+
+def _in_or_after(folded: list[str], at: int, patterns: tuple[LowerPattern, ...]) -> bool:
+    """A pattern matches sentence `at` or the one before it («Работает курьером. Сбила машина.»)."""
+    return any(p.search(c) for c in folded[max(0, at - 1) : at + 1] for p in patterns)
 
 
 def rule_reason(sentences: list[str]) -> str | None:
@@ -132,8 +135,7 @@ def assess(
     for reason, at in _rule_matches(folded):
         if not out_of_scope:
             return True, reason
-        # the sentence and the one before it («Работает курьером. Сбила машина.»)
-        if any(p.search(c) for c in folded[max(0, at - 1) : at + 1] for p in config.workplace):
+        if _in_or_after(folded, at, config.workplace):
             return True, reason
 
     def likely(category: str) -> bool:
