@@ -142,7 +142,10 @@ _AWAY_CONTEXT_RE = re.compile(
     r"командирова\w*|учредител\w*|владел\w* (?:из|в)|сидит|из офиса|"
     # others' trips: «начальство уехало в Москву», «директор улетел в Сочи», «отправили на обучение в Казань»
     r"уехал\w*|уезжа\w*|улетел\w*|улета\w*|укатил\w*|смотал\w*|съездил\w*|на обучени\w*|на учеб\w*|"
-    r"на курсы|на повышени\w* квалификации|в отпуск\w*",
+    r"на курсы|на повышени\w* квалификации|в отпуск\w*|"
+    # the writer's own trips and holidays: «купила билеты к маме в Анапу», «путёвку в Карелию»
+    r"билет\w*|путевк\w*|путёвк\w*|на отдых\w*|на море|"
+    r"к (?:мам|пап|родител|родн|сестр|брат|дочер|сын|бабушк|дедушк)\w*",
     re.IGNORECASE,
 )
 # moving: the place one came from is away, the place one moved to is not
@@ -875,8 +878,8 @@ class Gazetteer:
         regional = [e for e in entries if e.kind == "region"]
         entry = regional[0] if regional else entries[0]
         previous = _fold(toks[i - 1][0]) if i > 0 else ""
-        if previous in STREET_MARKERS:
-            return None  # «ул. Гагарина», «пр. Мира»
+        if previous in STREET_MARKERS and not re.search(r"[,;\n]", text[toks[i - 1][2] : start]):
+            return None  # «ул. Гагарина», «пр. Мира»; not «на Народном бульваре, Белгород»
         if previous == "ип":
             return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново
         if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
