@@ -235,14 +235,19 @@ class Analyzer:
         problems = self._problems(state, chosen, confidence, P, encoded.rows)
         categories = [p.category for p in problems]
         scores = {category: float(fused[j]) for j, category in enumerate(clf.categories)}
-        urgent, reason = urgency.assess(
-            [s.text for s in sents],
-            categories,
-            state.facts.workers_affected,
-            scores,
-            encoded.urgent_proba,
-            clf.urgent_threshold,
-        )
+        texts = [s.text for s in sents]
+
+        def assess_urgency(categories: list[str]) -> tuple[bool, str | None]:
+            return urgency.assess(
+                texts,
+                categories,
+                state.facts.workers_affected,
+                scores,
+                encoded.urgent_proba,
+                clf.urgent_threshold,
+            )
+
+        urgent, reason = assess_urgency(categories)
         decided_again: list[int] | None = None
         if urgent and chosen == [oos]:
             # For an out_of_scope complaint the urgency rules ask for a workplace: danger or an accident at
@@ -251,13 +256,15 @@ class Analyzer:
             decided_again = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
         elif (
             oos >= 0
-            and not urgent
+            and (not urgent or reason == urgency.rules().mass_reason)
             and chosen != [oos]
-            and scope.employer_question(" ".join(s.text for s in sents))
+            and scope.employer_question(" ".join(texts))
         ):
             # the employer asking what to do about their own worker (see nlp.scope); decided after urgency, so
-            # an accident the employer reports stays a labour matter
+            # an accident the employer reports stays a labour matter. Mass arrears do not keep it: their
+            # headcount is then the employer's staff («у нас 12 работников, один носит больничные»)
             decided_again = [oos]
+            urgent, reason = assess_urgency(["out_of_scope"])
         if decided_again is not None:
             problems = self._problems(state, decided_again, confidence, P, encoded.rows)
             categories = [p.category for p in problems]
