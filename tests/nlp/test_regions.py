@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 import kb_content
+from nlp.evaluate import official_region
 from nlp.regions import find_places, load_settlements, resolve
 
 
@@ -263,3 +264,16 @@ def test_settlements_file_is_well_formed() -> None:
         assert item["region"] in official, item
         # a town of cities.yaml only as the namesake in another subject, marked («пгт Ревда»)
         assert (name in city_names) == bool(item.get("city_elsewhere")), item
+
+
+@pytest.mark.parametrize(
+    ("label", "official"),
+    [
+        ("Чувашская Республика — Чувашия", "Чувашская Республика"),
+        ("Чувашия", "Чувашская Республика"),
+        ("Кемеровская область — Кузбасс", "Кемеровская область — Кузбасс"),
+        ("Москва", "Москва"),
+    ],
+)
+def test_labels_in_another_official_spelling_count_as_the_same_region(label: str, official: str) -> None:
+    assert official_region(label) == official
