@@ -213,6 +213,13 @@ _BARE_MONEY_RES = [  # matched on fold_case(text)
 ]
 
 
+# the multiplier first, a rough sum: «мне должны тысяч 120», «выходит тысяч 14 в месяц»
+_THOUSANDS_FIRST_RE = LowerPattern(
+    r"(?<![\w])(?:тысяч|тыщ|тыс\.?)\s+(?:(?:под|около|где-то|примерно)\s+)?(?P<num>\d{1,3})(?![\d\w])"
+    r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|шт|кг|минут))"
+)
+
+
 _YEAR_AFTER_RE = re.compile(r"\s*(?:г\b|г\.|год)")  # «зарплата 2024 года», not «штраф 2000»
 
 
@@ -272,6 +279,11 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             if number and 300 <= number < 10_000_000 and (rate or not year):
                 spans.append((start, end, number))
                 taken.append((start, end))
+    for match in _THOUSANDS_FIRST_RE.finditer(folded):
+        start, end = match.start("num"), match.end("num")
+        if not _overlaps(start, end, taken):
+            spans.append((start, end, float(match.group("num")) * 1000))
+            taken.append((start, end))
     spans.extend(_grouped_amounts(text, folded, taken))
     spans.extend(_plain_amounts(text, folded, taken))
     spans.extend(_elliptic_amounts(text, folded, spans))
@@ -290,7 +302,7 @@ _MONEY_SENTENCE_RE = re.compile(
     r"списа|залог|займ|за[её]м|кредит|вклад|предоплат|пособи|пенси|ущерб|итого|вычл|вычит|вычет|удерж|"
     r"компенсац|денег|деньг|сумм|недостач|тысяч|тыс\b|получ|выдал|начисл|заработ|доход|налог|оплат|"
     r"перевел|перевести|внес|купил|продал|заказал|должн|должен|отпускн|перечисл|надбавк|на руки|отдал|отдать|"
-    r"верн[уиё]"
+    r"верн[уиё]|насчита|остаток|ремонт"
 )
 _PRICE_BEFORE_RE = re.compile(r"(?<!\w)за\s+$")
 _MONEY_NOUNS = frozenset(
