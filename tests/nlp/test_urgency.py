@@ -141,6 +141,7 @@ def test_classifier_scores_count_below_the_decision_threshold() -> None:
         ("Мы откачиваем воду из котлована вручную.", None),
         ("Я беременна, а работодатель не платит декретные.", None),
         ("Боюсь за ребёнка, его не с кем оставить, а смены ставят ночные.", None),
+        ("Дом сгорел ещё в 2021 году, я подавала заявление о гибели объекта.", None),
     ],
 )
 def test_everyday_words(sentence: str, reason: str | None) -> None:
