@@ -576,6 +576,8 @@ class Gazetteer:
         return "city" if region in self.federal_cities else "region"
 
     def _add(self, forms: set[str], entry: _Entry) -> None:
+        # a hyphenated name is also written with a space: «в йошкар оле», «Нарьян Мар», «улан удэ»
+        forms = forms | {form.replace("-", " ") for form in forms if "-" in form}
         for form in forms:
             self.first_words.add(form.split(" ")[0])
             bucket = self.forms.setdefault(form, [])
@@ -925,7 +927,9 @@ class Gazetteer:
 
     @staticmethod
     def _looks_like_person(toks: list[tuple[str, int, int]], i: int, text: str) -> bool:
-        """«Королёв И.И.», «Киров Андрей»: a city name used as a surname."""
+        """«Королёв И.И.», «Киров Андрей»: a city name used as a surname; «зовут Артём»: as a first name."""
+        if i > 0 and _fold(toks[i - 1][0]) in ("зовут", "звать", "имя"):
+            return True
         tags = morph.tags(toks[i][0])
         if "Surn" not in tags:
             return False
