@@ -169,7 +169,23 @@ _HOME_CONTEXT_RE = re.compile(
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n(]|,\s*(?:а|но|хотя|однако|сам[аи]?)\s|\s(?:а|но)\s")
 _QUOTED_RE = re.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"")
-_DISTRICT_WORDS = frozenset({"район", "района", "районе", "району", "районом", "р-н", "р-на", "р-не", "р-ну"})
+_DISTRICT_WORDS = frozenset(
+    {
+        "район",
+        "района",
+        "районе",
+        "району",
+        "районом",
+        "р-н",
+        "р-на",
+        "р-не",
+        "р-ну",
+        "улус",
+        "улуса",
+        "улусе",
+        "улусу",
+    }
+)
 _REGION_WORDS = frozenset({"обл", "область", "области", "областью", "край", "края", "краю", "крае", "краем"})
 # an organisation named without quotes: «АО Ижмаш», «ооо курганхиммаш»
 _LEGAL_FORM_NAME_RE = re.compile(
@@ -523,9 +539,12 @@ class Gazetteer:
                     self.settlements_named_like_towns.add(form)
             if named_like_town or " " in nominative or "-" in nominative or len(nominative) < 4:
                 continue
-            if nominative.endswith(_ADJECTIVE_ENDINGS):
+            if nominative.endswith(("ское", "цкое")):
+                adjective = nominative[:-2] + "ий"  # «Таврическое» → «Таврический район»
+            elif nominative.endswith(_ADJECTIVE_ENDINGS):
                 continue  # «Янтарный»: its district is «Янтарный район», a town's name, not an adjective
-            adjective = _city_adjective(nominative)
+            else:
+                adjective = _city_adjective(nominative)
             if adjective in self.adjectives or adjective in not_places:
                 continue  # a town's or a subject's («кировский»), or never a place
             known = self.settlement_adjectives.get(adjective, region)
