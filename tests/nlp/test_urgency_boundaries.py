@@ -103,6 +103,21 @@ def test_out_of_scope_mass_arrears_told_as_money_for_work() -> None:
     assert assess(["Сосед ждёт денег за работу по ремонту крыши."], ["out_of_scope"], None) == (False, None)
 
 
+def test_mass_arrears_when_nothing_was_paid_for_downtime() -> None:
+    # the category is wage_amount (downtime pay), but «ничего не начислили» to sixty people is mass arrears
+    text = [
+        "Цех стоит с начала месяца, за простой нам ничего не начислили, в расчётке ноль.",
+        "Нас 60 человек.",
+    ]
+    assert assess(text, ["wage_amount"], 60) == (True, MASS)
+    assert assess(
+        ["За простой начислили две трети, как положено.", "Нас 60 человек."], ["wage_amount"], 60
+    ) == (
+        False,
+        None,
+    )
+
+
 # ---- issue 3: probes in other voices (2026-12-01) -------------------------------------------------------
 
 ACCIDENT = "несчастный случай на производстве"
