@@ -248,13 +248,6 @@ def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-_FALLBACK_ENDINGS = {  # case endings for a noun pymorphy cannot inflect («Русса» → «Руссе»)
-    "а": {"gent": "ы", "datv": "е", "accs": "у", "ablt": "ой", "loct": "е", "loc2": "е"},
-    "я": {"gent": "и", "datv": "е", "accs": "ю", "ablt": "ей", "loct": "е", "loc2": "е"},
-    "": {"gent": "а", "datv": "у", "accs": "", "ablt": "ом", "loct": "е", "loc2": "е"},
-}
-
-
 def _inflect_word(word: str) -> dict[str, str]:
     """Case → form for one word; hyphenated «Ростов-на-Дону» inflects its first part."""
     if "-на-" in word:
@@ -283,12 +276,15 @@ def _fallback_forms(word: str) -> dict[str, str]:
         or lower.endswith(("ий", "ый", "ой"))
     ):
         return forms
+    # the first reading of the settlements' ending table («Русса» → «Руссе»); «и» after a velar or a hushing
+    # consonant («Двинка» → «Двинки»)
     ending = lower[-1] if lower[-1] in "ая" else ""
     stem = word[: len(word) - len(ending)]
-    for case, suffix in _FALLBACK_ENDINGS[ending].items():
-        if ending == "а" and suffix == "ы" and stem[-1:].lower() in "гкхжшщч":
-            suffix = "и"
-        forms[case] = stem + suffix
+    for case, suffixes in zip(_SETTLEMENT_CASES[1:], _SETTLEMENT_ENDINGS[ending], strict=True):
+        velar = ending == "а" and case == "gent" and stem[-1:].lower() in "гкхжшщч"
+        suffix = suffixes[-1] if velar else suffixes[0]
+        forms[case] = word if suffix == "=" else stem + suffix
+    forms["loc2"] = forms["loct"]
     return forms
 
 
