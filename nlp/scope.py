@@ -1,11 +1,12 @@
 """Questions from the employer's side: out_of_scope whatever labour words they use.
 
-An owner, a director or an employer asking how to dismiss, fine or pay their own worker («я ИП, у меня
-кафе … как мне её правильно уволить?») describes a labour relation in the classifier's words but complains
-about no employer: the labels (and the inspectorate's complaint procedure) count it out_of_scope. The
-classifier learns most of them; this rule takes the clear ones it misses. It fires only when the writer
-speaks as the employer AND asks what to do; an urgent complaint (an accident, a danger) stays labour in the
-pipeline whatever this says.
+An owner, a director, a personnel officer or the firm's lawyer asking how to dismiss, fine or pay their own
+worker («я ИП, у меня кафе … как мне её правильно уволить?») describes a labour relation in the classifier's
+words but complains about no employer: the labels (and the inspectorate's complaint procedure) count it
+out_of_scope. The classifier learns most of them; this rule takes the clear ones it misses. It fires only when
+the writer speaks as the employer AND asks what to do, and not as anyone's worker; a complaint urgent for an
+accident or a danger stays labour in the pipeline whatever this says (one urgent only for mass arrears does
+not: the headcount is then the employer's staff).
 """
 
 from __future__ import annotations
