@@ -104,10 +104,10 @@ def evaluate(path: Path = DEV_PATH, analyzer: Analyzer | None = None) -> dict[st
         ]
     )
     with_region = [(r, a) for r, a in ok if r["facts"].get("region")]
-    region_correct = sum(1 for r, a in with_region if a.facts.region == official_region(r["facts"]["region"]))
     region_wrong = [
         r["id"] for r, a in with_region if a.facts.region != official_region(r["facts"]["region"])
     ]
+    region_correct = len(with_region) - len(region_wrong)
     region_spurious = sum(1 for r, a in ok if not r["facts"].get("region") and a.facts.region)
     with_workers = [(r, a) for r, a in ok if r["facts"].get("workers_affected")]
     workers_correct = sum(
