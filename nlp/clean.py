@@ -68,6 +68,18 @@ _FORWARD_FIELD_RE = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_LINE_RE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+_HEADER_FIELD_LINE_RE = re.compile(
+    r"^[ \t]*(?:От|From|Дата|Date|Тема|Subject|Кому|To|Копия|Cc|Отправлено|Sent)[ \t]*:.*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_QUOTE_MARK_RE = re.compile(r"^[ \t]*(?:>[ \t]*)+", re.MULTILINE)
+# the writer's own words send the reader to the quote: «ниже моё заявление», «переслал сообщение мастера»,
+# a subject «Fwd: …». The quote is then the complaint (a worker's letter to the employer, a colleague's
+# message), so it is read like the writer's own text
+_POINTS_TO_QUOTE_RE = re.compile(
+    r"\b(?:ниже|внизу|пересыла\w*|переслал\w*|переправля\w*|переправил\w*)\b|^[ \t]*(?:fwd?|тема:[ \t]*fwd?)[ \t]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
 _SIG_DELIM_RE = re.compile(r"^-- ?$", re.MULTILINE)
 _SENT_FROM_RE = re.compile(
     r"^\s*(?:Отправлено|Sent|Get)\s+(?:с|из|from|my)?\s*.{0,40}"
@@ -134,10 +146,18 @@ def clean(text: str) -> Cleaned:
         header = _REPLY_HEADER_RE.search(masked)
     else:
         header = _REPLY_HEADER_RE.search(facts_text)
-    if header and facts_text[: header.start()].strip():  # the whole message is not one quote
-        facts_text = _blank(facts_text, header.start(), len(facts_text))
-    for match in _QUOTE_LINE_RE.finditer(facts_text):
-        facts_text = _blank(facts_text, match.start(), match.end())
+    first_quote = _QUOTE_LINE_RE.search(facts_text)
+    own_end = min(header.start() if header else len(norm), first_quote.start() if first_quote else len(norm))
+    if _POINTS_TO_QUOTE_RE.search(facts_text, 0, own_end):
+        # the quote is the complaint: only its `>` marks go, and a reply header feeds the facts, not the problems
+        for match in _QUOTE_MARK_RE.finditer(facts_text):
+            facts_text = _blank(facts_text, match.start(), match.end())
+        fields += [(m.start(), m.end()) for m in _HEADER_FIELD_LINE_RE.finditer(facts_text)]
+    else:
+        if header and facts_text[: header.start()].strip():  # the whole message is not one quote
+            facts_text = _blank(facts_text, header.start(), len(facts_text))
+        for match in _QUOTE_LINE_RE.finditer(facts_text):
+            facts_text = _blank(facts_text, match.start(), match.end())
     for match in _SENT_FROM_RE.finditer(facts_text):
         facts_text = _blank(facts_text, match.start(), match.end())
     if not facts_text.strip():

@@ -43,10 +43,25 @@ def test_quoted_reply_and_signature_removed() -> None:
     assert "Зарплату не платят" in cleaned.body_text
 
 
-def test_forwarded_message_removed() -> None:
+def test_forwarded_message_the_writer_points_to_is_read() -> None:
+    # «Пересылаю ответ работодателя»: the forward is part of the complaint, its header lines are not
     cleaned = clean(FORWARD)
-    assert "Расчёт будет в ноябре" not in cleaned.body_text
+    assert "Расчёт будет в ноябре" in cleaned.body_text
     assert "прошу проверить" in cleaned.body_text
+    assert "hr@example.ru" in cleaned.facts_text and "hr@example.ru" not in cleaned.body_text
+
+
+def test_quoted_letter_the_writer_points_to_is_read() -> None:
+    text = (
+        "Прошу принять жалобу, ниже моё заявление директору.\n\n> От: Петров И.\n> Кому: ООО «Бета»\n>\n"
+        "> Прошу выдать трудовую книжку, при увольнении её не вернули.\n"
+    )
+    cleaned = clean(text)
+    assert "Прошу выдать трудовую книжку" in cleaned.body_text
+    assert ">" not in cleaned.body_text and "Кому" not in cleaned.body_text
+    assert len(cleaned.body_text) == len(text)
+    # with no pointer to it, a quote is an earlier letter of someone else and stays out
+    assert "трудовую книжку" not in clean("Прошу принять жалобу.\n> Прошу выдать трудовую книжку.").body_text
 
 
 def test_a_message_that_is_only_a_quote_is_kept() -> None:
