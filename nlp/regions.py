@@ -507,8 +507,9 @@ class Gazetteer:
                 self._add({f"{_fold(head).rstrip('.')} {form}" for form in phrase_forms(rest)}, entry)
                 continue
             self._add(phrase_forms(name), entry)
-            if " " not in name and "-" not in name:
-                self.lemma_index.setdefault(morph.lemma(name), []).append(entry)
+            if " " not in name and "-" not in name and morph.lemma(name) == key:
+                # not for a plural name: the lemma of «Шахты», «Химки» is the common noun «шахта», «химка»
+                self.lemma_index.setdefault(key, []).append(entry)
         self._build_derived(city_region, words, not_places)
         self._build_settlements(settlements or [], official, not_places)
 

@@ -44,6 +44,9 @@ from nlp.regions import find_places, load_settlements, resolve
         ("Мирный договор", None),
         ("московский завод", None),
         ("Работаю на складе.", None),
+        # «шахта» is not a form of the town Шахты (its lemma is the common noun)
+        ("Шахта в Прокопьевском районе, участок №4.", "Кемеровская область — Кузбасс"),
+        ("Шахта закрыта, нас отправили домой.", None),
     ],
 )
 def test_region(text: str, region: str | None) -> None:
@@ -159,6 +162,9 @@ def test_region_in_context(text: str, region: str | None) -> None:
         ('АО "ВОРКУТАУГОЛЬ-РЕМОНТ"', "Республика Коми"),
         ('ООО "Сахалинморнефтегаз-сервис"', "Сахалинская область"),
         ('АО "Ижмаш"', "Удмуртская Республика"),
+        ("МУП «Шахтинское ПАТП»", "Ростовская область"),  # adjectives that are not the town's name + «-ский»
+        ("ООО «Великолукский элеватор»", "Псковская область"),
+        ("ООО «Севастопольский общепит»", "Севастополь"),
         # a place named in the text beats the organisation's name
         ('ООО "Казанский хлеб", работаю в Самаре', "Самарская область"),
         # not places
