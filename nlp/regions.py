@@ -614,19 +614,22 @@ class Gazetteer:
             [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)] if '"' in text or "«" in text else []
         )
         # an unquoted name after a legal form is an organisation's too («ООО АгроСнаб Алтай (Барнаул)»)
-        quoted += [m.span("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
-        in_quotes: set[int] = set()
-        if quoted:
-            quoted.sort()
-            starts = [t[1] for t in toks]
-            for s, e in quoted:
-                in_quotes.update(range(bisect_right(starts, s), bisect_left(starts, e)))
+        unquoted = [m.span("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
+        starts = [t[1] for t in toks]
+
+        def covered(spans: list[tuple[int, int]]) -> set[int]:
+            return {k for s, e in spans for k in range(bisect_right(starts, s), bisect_left(starts, e))}
+
+        in_quotes = covered(quoted + unquoted)
+        after_legal_form = covered(unquoted) - covered(quoted)
         places: list[Place] = []
         i = 0
         while i < len(toks):
             word, start, end = toks[i]
-            if in_quotes and i in in_quotes:
-                i += 1  # a name in quotes is an organisation's («ООО "Строитель"»), see org_region()
+            if in_quotes and i in in_quotes and not (word in self.exact and i in after_legal_form):
+                # a name in quotes is an organisation's («ООО "Строитель"»), see org_region(); an unquoted one
+                # runs on to a city's abbreviation at the end of a chat message («ооо вектор нск»)
+                i += 1
                 continue
             if word in self.exact:
                 if word not in self.exact_after_preposition or (i > 0 and folded[i - 1] in PREPOSITIONS):
