@@ -38,17 +38,28 @@ def decide(
     out_of_scope: int,
     oos_margin: float = 0.0,
     oos_scores: np.ndarray | None = None,
+    sent_scores: np.ndarray | None = None,
+    labour_override: float | None = None,
 ) -> list[int]:
     """Categories of one complaint from its fused scores. out_of_scope is exclusive: it wins only when it
     scores at least as high as every labour category (less ``oos_margin``), and then it is the only
     category. With ``oos_scores`` (the complaint head's probabilities, as the pipeline passes them) that test
     reads those instead of the fused scores: out_of_scope is a property of the whole complaint, and the
     sentence head's maximum favours labour whenever one sentence mentions work (train-only nested CV, two
-    outer seeds: out_of_scope errors 24 + 20 → 20 + 17 and 25 + 15 → 17 + 14, macro-F1 +0.0015 / +0.002)."""
+    outer seeds: out_of_scope errors 24 + 20 → 20 + 17 and 25 + 15 → 17 + 14, macro-F1 +0.0015 / +0.002).
+
+    With ``labour_override``, one sentence whose sentence-head score (``sent_scores``, the maximum over the
+    sentences) for a labour category reaches it keeps the complaint labour however the whole reads: a
+    grievance against one's own employer in one line of a letter about a landlord, a clinic and a pension."""
     labour = [j for j in range(len(fused)) if j != out_of_scope]
     test = fused if oos_scores is None else oos_scores
     if out_of_scope >= 0 and test[out_of_scope] + oos_margin >= max(test[j] for j in labour):
-        return [out_of_scope]
+        if (
+            labour_override is None
+            or sent_scores is None
+            or max(sent_scores[j] for j in labour) < labour_override
+        ):
+            return [out_of_scope]
     chosen = [j for j in labour if fused[j] >= threshold]
     return chosen or [max(labour, key=lambda j: fused[j])]
 
@@ -114,6 +125,8 @@ class Model:
         self.fuse_weight = float(meta["fuse_weight"])
         self.threshold = float(meta["threshold"])
         self.oos_margin = float(meta.get("oos_margin", 0.0))
+        override = meta.get("labour_override")
+        self.labour_override = None if override is None else float(override)
         self.confidence_a = float(meta["confidence_a"])
         self.confidence_b = float(meta["confidence_b"])
         self.sent_coef = arrays["sent_coef"].astype(np.float32)

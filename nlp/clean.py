@@ -77,7 +77,8 @@ _QUOTE_MARK_RE = re.compile(r"^[ \t]*(?:>[ \t]*)+", re.MULTILINE)
 # a subject «Fwd: …». The quote is then the complaint (a worker's letter to the employer, a colleague's
 # message), so it is read like the writer's own text
 _POINTS_TO_QUOTE_RE = re.compile(
-    r"\b(?:ниже|внизу|пересыла\w*|переслал\w*|переправля\w*|переправил\w*)\b|^[ \t]*(?:fwd?|тема:[ \t]*fwd?)[ \t]*:",
+    r"\b(?:ниже|внизу|пересыла\w*|переслал\w*|переправля\w*|переправил\w*)\b|"
+    r"^[ \t]*(?:fwd?|тема:[ \t]*fwd?)[ \t]*:",
     re.IGNORECASE | re.MULTILINE,
 )
 _SIG_DELIM_RE = re.compile(r"^-- ?$", re.MULTILINE)
@@ -149,7 +150,7 @@ def clean(text: str) -> Cleaned:
     first_quote = _QUOTE_LINE_RE.search(facts_text)
     own_end = min(header.start() if header else len(norm), first_quote.start() if first_quote else len(norm))
     if _POINTS_TO_QUOTE_RE.search(facts_text, 0, own_end):
-        # the quote is the complaint: only its `>` marks go, and a reply header feeds the facts, not the problems
+        # the quote is the complaint: only its `>` marks go; a reply header feeds the facts, not the problems
         for match in _QUOTE_MARK_RE.finditer(facts_text):
             facts_text = _blank(facts_text, match.start(), match.end())
         fields += [(m.start(), m.end()) for m in _HEADER_FIELD_LINE_RE.finditer(facts_text)]

@@ -230,7 +230,9 @@ class Analyzer:
         sent_max = P[:, :n_cat].max(axis=0) if len(P) else np.zeros(n_cat)
         fused = clf.fuse_weight * encoded.doc_proba + (1 - clf.fuse_weight) * sent_max
         oos = clf.categories.index("out_of_scope") if "out_of_scope" in clf.categories else -1
-        chosen = decide(fused, clf.threshold, oos, clf.oos_margin, encoded.doc_proba)
+        chosen = decide(
+            fused, clf.threshold, oos, clf.oos_margin, encoded.doc_proba, sent_max, clf.labour_override
+        )
         confidence = clf.confidence(fused)
         problems = self._problems(state, chosen, confidence, P, encoded.rows)
         categories = [p.category for p in problems]
@@ -268,6 +270,9 @@ class Analyzer:
         if decided_again is not None:
             problems = self._problems(state, decided_again, confidence, P, encoded.rows)
             categories = [p.category for p in problems]
+        if categories == ["out_of_scope"]:
+            # residents' signatures, an employer's staff, a queue in a shop: no worker's rights are at stake
+            state.facts.workers_affected = None
         return Analysis(
             categories, problems, state.facts, urgent, reason, clf.review_threshold, state.truncated
         )

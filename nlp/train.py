@@ -41,6 +41,9 @@ PARAMS: dict[str, Any] = {
     "fuse_weights": [0.5],
     "thresholds": [0.4],
     "oos_margins": [0.0],  # out_of_scope wins when its score + margin reaches the best labour score
+    # a labour category whose sentence-head score reaches this in one sentence keeps the complaint labour even
+    # when the complaint head reads out_of_scope (None: off; nlp.classify.decide, `python -m nlp.nested_cv`)
+    "labour_override": None,
     "se_rule": 1.0,  # settings within this many standard errors of the best out-of-fold macro-F1 tie
     # Urgency head: a complaint is urgent (besides the rules) when its calibrated probability reaches this
     # (chosen with `python -m nlp.nested_cv`: urgent recall and precision of the whole pipeline on held-out
@@ -308,6 +311,7 @@ def fit(
         "fuse_weight": weight,
         "threshold": threshold,
         "oos_margin": margin,
+        "labour_override": params.get("labour_override"),
         "confidence_a": round(conf_a, 6),
         "confidence_b": round(conf_b, 6),
         "review_threshold": params["review_threshold"],

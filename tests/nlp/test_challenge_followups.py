@@ -103,7 +103,9 @@ Subject: Отпуск
 def test_forwarded_message_keeps_the_writers_text_after_it() -> None:
     cleaned = clean(FORWARDED)
     assert len(cleaned.facts_text) == len(cleaned.body_text) == len(FORWARDED)
-    assert "выплата будет" not in cleaned.facts_text  # the quoted reply is blanked
+    # «Пересылаю переписку»: the writer points to the quoted reply, so it is read (its > mark is not)
+    assert "выплата будет после поступления средств" in cleaned.body_text
+    assert "> Оксана" not in cleaned.body_text
     assert "Forwarded message" not in cleaned.body_text
     assert "Тема: Re: Выплата" not in cleaned.body_text  # the header block is not the writer's text
     assert "Кому:" not in cleaned.body_text
@@ -215,3 +217,19 @@ def test_out_of_scope_urgency_reads_the_sentence_before() -> None:
     assert assess(sents, ["out_of_scope"], None)[0]
     sents = ["Пишу про сына.", "Сбила машина, лечится, страховая ничего не платит."]
     assert not assess(sents, ["out_of_scope"], None)[0]
+
+
+def test_one_clear_labour_sentence_keeps_a_complaint_labour() -> None:
+    # the complaint head reads out_of_scope (a letter about a landlord and a clinic) but one sentence is a
+    # clear wage grievance: with an override that sentence keeps it labour, below the override it does not
+    import numpy as np
+
+    from nlp.classify import decide
+
+    fused = np.array([0.45, 0.05, 0.7])
+    doc = np.array([0.1, 0.02, 0.95])
+    sent = np.array([0.93, 0.05, 0.6])
+    assert decide(fused, 0.4, 2, 0.0, doc) == [2]
+    assert decide(fused, 0.4, 2, 0.0, doc, sent, None) == [2]
+    assert decide(fused, 0.4, 2, 0.0, doc, sent, 0.9) == [0]
+    assert decide(fused, 0.4, 2, 0.0, doc, sent, 0.95) == [2]

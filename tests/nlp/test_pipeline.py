@@ -164,3 +164,14 @@ def test_one_sentence_keeps_every_problem(analyzer: Analyzer, text: str, expecte
     assert {p.category for p in analysis.problems} == set(analysis.categories)
     for problem in analysis.problems:
         assert problem.text == text[problem.start : problem.end]
+
+
+def test_an_out_of_scope_complaint_counts_no_workers(analyzer: Analyzer) -> None:
+    # residents' signatures are not workers whose rights are at stake
+    text = (
+        "Обращение жильцов дома №7 по ул. Мира. С 1 ноября в квартирах +14, батареи еле тёплые, управляющая "
+        "компания кивает на теплосети. Просим сделать перерасчёт за отопление. Подписи жильцов, 112 человек."
+    )
+    analysis = analyzer.analyze(text)
+    assert analysis.categories == ["out_of_scope"]
+    assert analysis.facts.workers_affected is None
