@@ -596,6 +596,11 @@ _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
     LowerPattern(
         rf"\bнас\s*,?\s+{_WORKER_NOUN}\s*,?(?:\s+(?:в|во|на|у)\s+[а-яё-]+)?\s+(?P<n>\d{{1,5}})(?=\s*[.,;!)]|\s*$)"
     ),
+    # «работников на предприятии 63»
+    LowerPattern(
+        rf"{_WORKER_NOUN}\s+(?:на|в)\s+(?:предприяти\w*|завод\w*|фирм\w*|организаци\w*|компани\w*|цех\w*|"
+        rf"участк\w*|смен\w*|бригад\w*|отдел\w*)\s+(?P<n>\d{{1,5}})(?=\s*[.,;!)]|\s*$)"
+    ),
     # the signatures under a collective letter: «14 подписей», «подписи (18 подписей)», «подписали 15»
     LowerPattern(r"(?<![\d\w])(?P<n>\d{1,5})\s+подпис\w*"),
     LowerPattern(
