@@ -1,4 +1,5 @@
-"""Questions from the employer's side: out_of_scope whatever labour words they use.
+"""Questions from the employer's side, and a landlord's about a tenant's wages: out_of_scope whatever labour
+words they use.
 
 An owner, a director, a personnel officer or the firm's lawyer asking how to dismiss, fine or pay their own
 worker («я ИП, у меня кафе … как мне её правильно уволить?») describes a labour relation in the classifier's
@@ -53,6 +54,20 @@ _WORKER_VOICE = re.compile(
     r"\b(?:мне|нам) не (?:плат|выплат|да[ею]т|оформ)",
     re.IGNORECASE,
 )
+
+
+# a landlord whose tenant's wages are late and who wants the employer made to pay («сдаю квартиру парню, он
+# работает на складе, зарплату задерживают, за аренду платить нечем»): the grievance is the rent
+_LANDLORD_VOICE = re.compile(
+    r"\bсда(?:ю|ём|ем|ла|л|вала|вал)\b (?:\w+ ){0,3}(?:квартир|комнат|дом\b|дома\b|жиль|угол|койко)|"
+    r"\b(?:мой|моя|наш|наша) (?:жил(?:ец|ица)|квартирант\w*|арендатор\w*|постоял\w*)|\bквартирант\w*",
+    re.IGNORECASE,
+)
+
+
+def landlord_of_worker(text: str) -> bool:
+    """The writer lets housing to a worker and complains of the rent the worker's late wages leave unpaid."""
+    return _LANDLORD_VOICE.search(text) is not None and _WORKER_VOICE.search(text) is None
 
 
 def employer_question(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import Analyzer
-from nlp.scope import employer_question
+from nlp.scope import employer_question, landlord_of_worker
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,27 @@ def test_an_employers_headcount_is_not_mass_arrears(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze(question)
     assert analysis.categories == ["out_of_scope"]
     assert not analysis.urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "landlord"),
+    [
+        ("Сдаю комнату вахтовику, он говорит, что зарплату им задержали и за жильё заплатит после вахты.", True),
+        ("Мой квартирант работает в ЧОП, зарплату ему не платят, долг за аренду 40 000. Обяжите ЧОП.", True),
+        # the worker who rents, or whose employer is a housing company
+        ("Я снимаю квартиру, а зарплату мне не платят второй месяц, платить за аренду нечем.", False),
+        ("Я дворник в УК, нам не платят, говорят жильцы не платят за квартиры.", False),
+        ("Сдала квартиру, теперь работаю на складе, и мне не платят зарплату.", False),
+    ],
+)
+def test_landlord_of_a_worker(text: str, landlord: bool) -> None:
+    assert landlord_of_worker(text) is landlord
+
+
+def test_the_pipeline_keeps_a_landlords_letter_out(analyzer: Analyzer) -> None:
+    text = (
+        "Сдаю однокомнатную квартиру парню, он работает грузчиком в ООО «Сибирский склад». Третий месяц не платит "
+        "аренду, говорит, что зарплату задерживают. Прошу обязать его работодателя выплатить зарплату, чтобы он "
+        "со мной рассчитался. Новосибирск."
+    )
+    assert analyzer.analyze(text).categories == ["out_of_scope"]
