@@ -48,6 +48,22 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 
+# the firm writes of itself in the third person at the top of its letter («ООО «Альфа» просит разъяснить…»,
+# «Администрация МБОУ «Лицей №7» сообщает…», «Бухгалтерия АО … обращается повторно»)
+_FIRM_VOICE = re.compile(
+    r"^\W*(?:(?:здравствуйте|добрый день|уважаемая инспекция)\W+)?"
+    r"(?:(?:руководство|администрация|дирекция|бухгалтерия|(?:отдел|служба|управление)\w*(?: \w+){0,2})\s+)?"
+    r"(?:ооо|ао|пао|зао|оао|ип|гбуз|гбоу|гбу|мбоу|мбу|мбдоу|мадоу|муп|гуп|фгуп|ано|нко)\b[^.\n]{0,90}?"
+    r"\b(?:просит|сообщает|обращается|направляет|не согласн\w*)\b",
+    re.IGNORECASE,
+)
+# … and asks for an explanation or a consultation, or disputes the inspectorate's order
+_FIRM_ASKS = re.compile(
+    r"\bпрос(?:им|ит) (?:\w+ )?(?:разъясн|уточн|дать (?:консультаци|разъяснени)|проконсульт|включить)|"
+    r"\bза консультаци|\bс предписани",
+    re.IGNORECASE,
+)
+
 # … unless they also speak as someone's worker («я ИП, работаю курьером по договору, могу ли я требовать …»)
 _WORKER_VOICE = re.compile(
     r"\bработа(?:ю|ла|л)\b|\bменя (?:уволи|не оформ|заставля|штрафу|вынужда)|"
@@ -72,8 +88,9 @@ def landlord_of_worker(text: str) -> bool:
 
 def employer_question(text: str) -> bool:
     """The writer speaks as the employer and asks what to do about their own worker or business."""
-    return (
-        _EMPLOYER_VOICE.search(text) is not None
-        and _ASKS.search(text) is not None
-        and _WORKER_VOICE.search(text) is None
-    )
+    if _WORKER_VOICE.search(text) is not None:
+        return False
+    if _EMPLOYER_VOICE.search(text) is not None and _ASKS.search(text) is not None:
+        return True
+    firm = _FIRM_VOICE.search(text[:300])
+    return firm is not None and (_ASKS.search(text) is not None or _FIRM_ASKS.search(text) is not None)
