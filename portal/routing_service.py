@@ -284,7 +284,9 @@ async def route_complaint(session: AsyncSession, complaint: Complaint) -> Routin
     notices: list[dict[str, Any]] = []
     in_triage = False
     for problem in complaint.problems:
-        decision = decide_jurisdiction(problem.category, problem.text, complaint.facts or {})
+        decision = decide_jurisdiction(
+            problem.category, problem.text, complaint.facts or {}, doubtful=problem.needs_review
+        )
         problem.jurisdiction = decision.as_dict()
         if decision.action == "redirect":
             redirected.append(decision.body)

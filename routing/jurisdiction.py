@@ -195,12 +195,14 @@ def _out_of_scope(spec: Mapping[str, Any], text: str) -> JurisdictionDecision:
 
 
 def decide_jurisdiction(
-    category: str, text: str = "", facts: Mapping[str, Any] | None = None
+    category: str, text: str = "", facts: Mapping[str, Any] | None = None, *, doubtful: bool = False
 ) -> JurisdictionDecision:
     """Decide who handles a problem of `category` described by `text`.
 
     facts (all optional): arrears_months (float) and arrears_full (bool, default True) for wage arrears;
     when arrears_months is missing it is read from the text («не платят три месяца»).
+    doubtful: the analysis doubts an out_of_scope reading (its problem needs review); it then stays with the
+    inspection for an inspector to look at instead of being redirected unseen.
     Raises ValueError for a category that is not in the table.
     """
     facts = facts or {}
@@ -209,6 +211,16 @@ def decide_jurisdiction(
         raise ValueError(f"unknown category: {category!r}")
     spec = categories[category]
     if category == "out_of_scope":
+        if doubtful:  # the analysis is not sure: an inspector looks before anything is redirected
+            inspection = bodies()[INSPECTION]
+            return JurisdictionDecision(
+                action="stay",
+                body=INSPECTION,
+                reason_ru=str(spec["doubt_reason"]),
+                legal_term_days=_term("stay"),
+                body_name_ru=inspection.name,
+                needs_review=True,
+            )
         return _out_of_scope(spec, text)
 
     inspection = bodies()[INSPECTION]

@@ -175,3 +175,23 @@ def test_an_out_of_scope_complaint_counts_no_workers(analyzer: Analyzer) -> None
     analysis = analyzer.analyze(text)
     assert analysis.categories == ["out_of_scope"]
     assert analysis.facts.workers_affected is None
+
+
+def test_a_clear_labour_sentence_is_never_silently_out_of_scope(analyzer: Analyzer) -> None:
+    # a wage grievance in one line of a letter about neighbours, a clinic and a bank: if the classifier reads
+    # the letter as out_of_scope, the reading is doubted and goes to review instead of a silent redirect
+    buried = (
+        "Здравствуйте. Соседи сверху третий месяц делают ремонт, перфоратор с восьми утра, управляющая компания "
+        "не реагирует, участковый тоже. В поликлинике на Ленина к неврологу запись только через месяц, а "
+        "ребёнок не спит. Банк поднял ставку по кредиту без уведомления. И ещё: на работе в ООО «Вектор» с "
+        "января не платят зарплату. Куда со всем этим обращаться? Пермь."
+    )
+    analysis = analyzer.analyze(buried)
+    assert analysis.categories != ["out_of_scope"] or analysis.needs_review
+    plain = (
+        "Добрый день. Управляющая компания ООО «Уют» второй год не делает ремонт подъезда, лифт стоит, "
+        "квартплата выросла на 15%. Мы с мужем пенсионеры, ходить по инстанциям тяжело. Просим обязать УК "
+        "сделать ремонт. Самара."
+    )
+    analysis = analyzer.analyze(plain)
+    assert analysis.categories == ["out_of_scope"] and not analysis.needs_review

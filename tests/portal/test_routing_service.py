@@ -66,6 +66,26 @@ async def test_out_of_scope_is_redirected_with_a_reason(container: Container) ->
     assert outbox.context["problems"][0]["redirect"]
 
 
+async def test_a_doubted_out_of_scope_problem_is_not_redirected_unseen(container: Container) -> None:
+    # the analysis doubts the out_of_scope reading (a clear labour sentence): a case for an inspector instead
+    complaint_id = await analysed(
+        container,
+        [("out_of_scope", "соседи шумят, банк поднял ставку, а на работе с января не платят зарплату")],
+        {"region": "Москва"},
+    )
+    async with container.sessions.begin() as session:
+        problem = (await session.scalars(sa.select(Problem))).one()
+        problem.needs_review = True
+    assert await route(container, complaint_id) != ComplaintStatus.REDIRECTED
+    [case] = await cases(container)
+    async with container.sessions() as session:
+        problem = (await session.scalars(sa.select(Problem))).one()
+        outbox = (await session.scalars(sa.select(Outbox.template))).all()
+    assert case.category == "out_of_scope" and problem.case_id == case.id
+    assert problem.jurisdiction["action"] == "stay" and problem.jurisdiction["needs_review"]
+    assert "redirected" not in outbox
+
+
 async def test_same_employer_and_category_joins_the_open_case_as_mass(container: Container) -> None:
     first = await analysed(
         container,

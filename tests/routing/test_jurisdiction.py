@@ -193,3 +193,13 @@ def test_as_dict_is_json_ready() -> None:
 )
 def test_arrears_months_from_text(text: str, months: float | None) -> None:
     assert arrears_months_from_text(text) == months
+
+
+def test_a_doubted_out_of_scope_problem_stays_for_an_inspector() -> None:
+    text = "Почему мне не пересчитали пенсию"
+    assert decide_jurisdiction("out_of_scope", text).action == "redirect"
+    doubted = decide_jurisdiction("out_of_scope", text, doubtful=True)
+    assert doubted.action == "stay" and doubted.needs_review and doubted.body == "inspection"
+    assert "инспектор" in doubted.reason_ru
+    # a labour category is routed as before whatever the analysis doubts
+    assert decide_jurisdiction("leave", "Не дают отпуск", doubtful=True).action == "stay"
