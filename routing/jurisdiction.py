@@ -173,6 +173,18 @@ def _redirect(body: Body, why: str, keywords: tuple[str, ...]) -> JurisdictionDe
     )
 
 
+def _stay_for_review(reason_ru: str) -> JurisdictionDecision:
+    """The problem stays with the inspection and an inspector decides where it belongs."""
+    return JurisdictionDecision(
+        action="stay",
+        body=INSPECTION,
+        reason_ru=reason_ru,
+        legal_term_days=_term("stay"),
+        body_name_ru=bodies()[INSPECTION].name,
+        needs_review=True,
+    )
+
+
 def _out_of_scope(spec: Mapping[str, Any], text: str) -> JurisdictionDecision:
     best: tuple[int, int, dict[str, Any], tuple[str, ...]] | None = None
     for index, rule in enumerate(spec["rules"]):
@@ -181,15 +193,7 @@ def _out_of_scope(spec: Mapping[str, Any], text: str) -> JurisdictionDecision:
         if hits and (best is None or (len(hits), -index) > (best[0], best[1])):
             best = (len(hits), -index, rule, hits)
     if best is None:
-        inspection = bodies()[INSPECTION]
-        return JurisdictionDecision(
-            action="stay",
-            body=INSPECTION,
-            reason_ru=str(spec["no_match_reason"]),
-            legal_term_days=_term("stay"),
-            body_name_ru=inspection.name,
-            needs_review=True,
-        )
+        return _stay_for_review(str(spec["no_match_reason"]))
     rule, hits = best[2], best[3]
     return _redirect(bodies()[rule["body"]], str(rule["why"]), hits)
 
@@ -212,15 +216,7 @@ def decide_jurisdiction(
     spec = categories[category]
     if category == "out_of_scope":
         if doubtful:  # the analysis is not sure: an inspector looks before anything is redirected
-            inspection = bodies()[INSPECTION]
-            return JurisdictionDecision(
-                action="stay",
-                body=INSPECTION,
-                reason_ru=str(spec["doubt_reason"]),
-                legal_term_days=_term("stay"),
-                body_name_ru=inspection.name,
-                needs_review=True,
-            )
+            return _stay_for_review(str(spec["doubt_reason"]))
         return _out_of_scope(spec, text)
 
     inspection = bodies()[INSPECTION]
