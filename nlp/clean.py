@@ -62,16 +62,14 @@ _FORWARD_END_RE = re.compile(
     r"^[ \t]*-{2,}[ \t]*(?:Конец пересылаемого сообщения|End of forwarded message)[ \t]*-*[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+_HEADER_FIELDS = r"От|From|Дата|Date|Тема|Subject|Кому|To|Копия|Cc|Отправлено|Sent"
 _FORWARD_FIELD_RE = re.compile(
-    r"[ \t]*(?:(?:От|From|Дата|Date|Тема|Subject|Кому|To|Копия|Cc|Отправлено|Sent|Отправитель|Получатель)"
+    rf"[ \t]*(?:(?:{_HEADER_FIELDS}|Отправитель|Получатель)"
     r"[ \t]*:.*|.{0,80}(?:\d{1,2}[.:]\d{2}|@).{0,80}:[ \t]*|[ \t]*)$",
     re.IGNORECASE,
 )
 _QUOTE_LINE_RE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
-_HEADER_FIELD_LINE_RE = re.compile(
-    r"^[ \t]*(?:От|From|Дата|Date|Тема|Subject|Кому|To|Копия|Cc|Отправлено|Sent)[ \t]*:.*$",
-    re.IGNORECASE | re.MULTILINE,
-)
+_HEADER_FIELD_LINE_RE = re.compile(rf"^[ \t]*(?:{_HEADER_FIELDS})[ \t]*:.*$", re.IGNORECASE | re.MULTILINE)
 _QUOTE_MARK_RE = re.compile(r"^[ \t]*(?:>[ \t]*)+", re.MULTILINE)
 # the writer's own words send the reader to the quote: «ниже моё заявление», «переслал сообщение мастера»,
 # a subject «Fwd: …». The quote is then the complaint (a worker's letter to the employer, a colleague's

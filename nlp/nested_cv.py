@@ -106,6 +106,14 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     }
 
 
+def _oos_errors(Y: np.ndarray, pred: np.ndarray, oos: int) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the out_of_scope complaints given a labour category and of the labour complaints given only
+    out_of_scope."""
+    gold_oos = Y[:, oos] == 1
+    labour_pred = pred.sum(axis=1) > pred[:, oos]
+    return gold_oos & labour_pred, ~gold_oos & ~labour_pred
+
+
 def pipeline_measure(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str, Any]:
     """Mean held-out macro-F1 of the categories the whole pipeline reports (problems included: a category
     needs a problem), and its out_of_scope errors summed over the folds."""
@@ -113,10 +121,9 @@ def pipeline_measure(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str,
     oos_as_labour: list[str] = []
     labour_as_oos: list[str] = []
     for fold, ids in zip(scores, _fold_ids(scores), strict=True):
-        gold_oos = fold["Y"][:, oos] == 1
-        labour_pred = fold["P"].sum(axis=1) > fold["P"][:, oos]
-        oos_as_labour += ids[gold_oos & labour_pred].tolist()
-        labour_as_oos += ids[~gold_oos & ~labour_pred].tolist()
+        as_labour, as_oos = _oos_errors(fold["Y"], fold["P"], oos)
+        oos_as_labour += ids[as_labour].tolist()
+        labour_as_oos += ids[as_oos].tolist()
     return {
         "macro_f1": round(float(np.mean(f1)), 4),
         "oos_as_labour/labour_as_oos": (len(oos_as_labour), len(labour_as_oos)),
@@ -152,11 +159,10 @@ def grid(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str, Any]:
                     for r in range(len(Y)):
                         pred[r, decide(fused[r], threshold, oos, margin, fold["doc"][r])] = True
                     row[key] = _macro(Y, pred)
-                    gold_oos = Y[:, oos] == 1
-                    labour_pred = pred.sum(axis=1) > pred[:, oos]
+                    as_labour, as_oos = _oos_errors(Y, pred, oos)
                     counts = errors.setdefault(key, [0, 0])
-                    counts[0] += int(np.sum(gold_oos & labour_pred))
-                    counts[1] += int(np.sum(~gold_oos & ~labour_pred))
+                    counts[0] += int(as_labour.sum())
+                    counts[1] += int(as_oos.sum())
         per_fold.append(row)
     mean = {key: round(float(np.mean([row[key] for row in per_fold])), 4) for key in per_fold[0]}
     best = max(mean, key=lambda key: mean[key])
@@ -184,10 +190,9 @@ def override_grid(
                 chosen = decide(fused[r], threshold, oos, margin, fold["doc"][r], fold["sent"][r], override)
                 pred[r, chosen] = True
             f1.append(_macro(Y, pred))
-            gold_oos = Y[:, oos] == 1
-            labour_pred = pred.sum(axis=1) > pred[:, oos]
-            counts[0] += int(np.sum(gold_oos & labour_pred))
-            counts[1] += int(np.sum(~gold_oos & ~labour_pred))
+            as_labour, as_oos = _oos_errors(Y, pred, oos)
+            counts[0] += int(as_labour.sum())
+            counts[1] += int(as_oos.sum())
         result[str(override)] = {
             "macro_f1": round(float(np.mean(f1)), 4),
             "oos_as_labour/labour_as_oos": counts,

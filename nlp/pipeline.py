@@ -267,12 +267,12 @@ class Analyzer:
             oos >= 0
             and (not urgent or reason == urgency.rules().mass_reason)
             and chosen != [oos]
-            and (scope.employer_question(" ".join(texts)) or scope.landlord_of_worker(" ".join(texts)))
+            and scope.not_a_workers_grievance(" ".join(texts))
         ):
             # the employer asking what to do about their own worker, or a landlord about a tenant's wages (see
-            # nlp.scope); decided after urgency, so
-            # an accident the employer reports stays a labour matter. Mass arrears do not keep it: their
-            # headcount is then the employer's staff («у нас 12 работников, один носит больничные»)
+            # nlp.scope); decided after urgency, so an accident the employer reports stays a labour matter.
+            # Mass arrears do not keep it: their headcount is then the employer's staff («у нас 12
+            # работников, один носит больничные»)
             decided_again = [oos]
             urgent, reason = assess_urgency(["out_of_scope"])
         if decided_again is not None:

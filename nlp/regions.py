@@ -615,13 +615,16 @@ class Gazetteer:
         )
         # an unquoted name after a legal form is an organisation's too («ООО АгроСнаб Алтай (Барнаул)»)
         unquoted = [m.span("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
-        starts = [t[1] for t in toks]
+        in_quotes: set[int] = set()
+        after_legal_form: set[int] = set()
+        if quoted or unquoted:
+            starts = [t[1] for t in toks]
 
-        def covered(spans: list[tuple[int, int]]) -> set[int]:
-            return {k for s, e in spans for k in range(bisect_right(starts, s), bisect_left(starts, e))}
+            def covered(spans: list[tuple[int, int]]) -> set[int]:
+                return {k for s, e in spans for k in range(bisect_right(starts, s), bisect_left(starts, e))}
 
-        in_quotes = covered(quoted + unquoted)
-        after_legal_form = covered(unquoted) - covered(quoted)
+            in_quotes = covered(quoted + unquoted)
+            after_legal_form = covered(unquoted) - covered(quoted)
         places: list[Place] = []
         i = 0
         while i < len(toks):

@@ -94,3 +94,8 @@ def employer_question(text: str) -> bool:
         return True
     firm = _FIRM_VOICE.search(text[:300])
     return firm is not None and (_ASKS.search(text) is not None or _FIRM_ASKS.search(text) is not None)
+
+
+def not_a_workers_grievance(text: str) -> bool:
+    """The employer's question or the landlord's letter: out_of_scope whatever labour words it uses."""
+    return employer_question(text) or landlord_of_worker(text)
