@@ -132,7 +132,7 @@ STREET_MARKERS = frozenset(
 )
 _WORK_CONTEXT_RE = re.compile(
     r"работа\w*|работ[уе]\b|тружусь|устроил\w*|филиал\w*|завод\w*|склад\w*|цех\w*|вахт\w*|"
-    r"объект\w*|магазин\w*|предприяти\w*|трудоустро\w*|мест\w* работы",
+    r"объект\w*|магазин\w*|предприяти\w*|трудоустро\w*|мест\w* работы|езжу\s+(?:на\s+\w+\s+)?во?\s*$",
     re.IGNORECASE,
 )
 # a head office, a registration, a birthplace or a trip: not where the work is, when another place is named
@@ -165,6 +165,12 @@ _AWAY_AFTER_RE = re.compile(
 _HOME_CONTEXT_RE = re.compile(
     r"живу|живём|живем|проживаю|проживаем|проживание|дом\w* в|езжу из|ездить из|"
     r"(?:^|\W)(?:я|мы|сам|сама|сами)\s+(?:\w+\s+)?из\s*$",
+    re.IGNORECASE,
+)
+# where the writer lives, said right before the place: «живу в Ельце», «проживаю в г. Рузаевка»
+_RESIDENCE_RE = re.compile(
+    r"(?:живу|живём|живем|проживаю|проживаем)\s+(?:[а-яё]+\s+){0,2}?во?\s+"
+    r"(?:(?:г|гор|пос|пгт|с|ст)\.\s*|(?:городе|посёлке|поселке|селе|деревне|станице)\s+)?$",
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n(]|,\s*(?:а|но|хотя|однако|сам[аи]?)\s|\s(?:а|но)\s")
@@ -1014,8 +1020,9 @@ def _clause_before(text: str, start: int, floor: int = 0) -> str:
 
 
 def _context(place: Place, text: str, previous_end: int) -> str:
-    """What a mention is about: "away" (head office, registration, birth, a trip), "home" (where the writer
-    lives), "work" or "plain"; read from its own clause only («Главный офис в Москве, а работаю в Казани»)."""
+    """What a mention is about: "away" (head office, registration, birth, a trip), "residence" (the town the
+    writer lives in, named right after «живу в»), "home" (other words for where the writer is from or lives),
+    "work" or "plain"; read from its own clause only («Главный офис в Москве, а работаю в Казани»)."""
     before = _clause_before(text, place.start, previous_end)
     if _FROM_RE.search(before) and _MOVED_RE.search(_clause_before(text, place.start)):
         return "away"  # «переехал в Абакан из Тывы»: where the writer came from
@@ -1025,6 +1032,8 @@ def _context(place: Place, text: str, previous_end: int) -> str:
         return "plain"  # «переехал в Абакан»: where the writer is now
     if _AWAY_CONTEXT_RE.search(before) or _AWAY_AFTER_RE.match(text, place.end):
         return "away"
+    if _RESIDENCE_RE.search(text, max(0, place.start - 40, previous_end), place.start):  # «живу в г. Ельце»
+        return "residence"
     if _HOME_CONTEXT_RE.search(before):
         return "home"
     if _WORK_CONTEXT_RE.search(before):
@@ -1034,7 +1043,8 @@ def _context(place: Place, text: str, previous_end: int) -> str:
 
 def resolve(places: list[Place], text: str | None = None) -> str | None:
     """The complaint's region. Mentions about a head office, a registration, a birthplace or a trip count
-    only when nothing else is named, and the writer's home only when no other place is; then subject names
+    only when nothing else is named, and the writer's home only when no other place is, except that the town
+    the writer lives in wins when no mention is about work; then subject names
     beat cities, and among them the best score wins: one point per mention, more where the sentence is about
     work («работаю в …», «филиал в …»); ties go to the first mention. With no place at all, a place inside an
     organisation's name («АО "Уфимский моторостроительный завод"») is taken."""
@@ -1045,7 +1055,13 @@ def resolve(places: list[Place], text: str | None = None) -> str | None:
         for place in found:
             contexts.append(_context(place, text, previous_end))
             previous_end = place.end
-        for dropped in ({"away", "home"}, {"away"}):
+        # the town the writer lives in stands for the job's place when no mention is about work: the other
+        # places of a long letter are a mother's village, a hospital, a daughter's city
+        residence_first = "work" not in contexts and any(
+            c == "residence" and p.kind != "settlement" for p, c in zip(found, contexts, strict=True)
+        )
+        first_dropped = {"away", "home", "plain"} if residence_first else {"away", "home", "residence"}
+        for dropped in (first_dropped, {"away"}):
             kept = [p for p, c in zip(found, contexts, strict=True) if c not in dropped]
             if kept:
                 weights = {id(p): 1.5 if c == "work" else 1.0 for p, c in zip(found, contexts, strict=True)}
