@@ -264,6 +264,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch65.jsonl",
         "blind_batch71.jsonl",
         "blind_batch83.jsonl",
+        "blind_batch87.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
