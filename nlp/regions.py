@@ -950,6 +950,11 @@ class Gazetteer:
             if n == 1 and self._looks_like_person(toks, i, text):
                 return None
         regions = {r for e in (regional or entries) for r in e.regions}
+        if len(regions) > 1 and n == 1 and _fold(first).endswith("ком"):
+            ahead = [_fold(t[0]) for t in toks[i + n : i + n + 3]]
+            if any(word.startswith(("район", "округ", "микрорайон")) for word in ahead):
+                return None  # «в Октябрьском районе», «в Советском и Октябрьском районах», «районном суде»
+            regions = _case_of_adjective_town(entries, previous) or regions
         region = next(iter(regions)) if len(regions) == 1 else entry.capital_of
         return Place(text[start:end], start, end, region, entry.kind)
 
@@ -1179,6 +1184,19 @@ def gazetteer() -> Gazetteer:
                     settlements,
                 )
     return _gazetteer
+
+
+def _case_of_adjective_town(entries: list[_Entry], previous: str) -> set[str] | None:
+    """«Волжском» is the locative of Волжский (Волгоградская область) and the instrumental of Волжск (Марий
+    Эл): after «в» it is Волжский, after «под» Волжск (likewise Советский / Советск, Дзержинский /
+    Дзержинск)."""
+    if previous in ("в", "во", "о", "об", "при"):
+        chosen = [e for e in entries if e.kind == "city" and e.adjective]
+    elif previous in ("под", "над", "за", "перед", "с", "со", "между"):
+        chosen = [e for e in entries if e.kind == "city" and not e.adjective]
+    else:
+        return None
+    return {r for e in chosen for r in e.regions} or None
 
 
 def find_places(text: str) -> list[Place]:
