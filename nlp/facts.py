@@ -567,6 +567,10 @@ _WORKERS_RES = [  # matched on fold_case(text)
         rf"отравил\w*)\s+(?:\w+\s+){{0,2}}?{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"
     ),
     LowerPattern(rf"(?:всем|всех|у)\s+{_APPROX}(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
+    # «Мы, 8 граждан Узбекистана, работали…», «мы 12 водителей»
+    LowerPattern(
+        rf"\bмы\s*,?\s+{_APPROX}(?P<n>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их)\s+)?(?:{_WORKER_NOUN}|граждан\w*)"
+    ),
     # «нас в корпусе около шестидесяти», «нас на точке 20.»: the group where the writer works, a bare number
     LowerPattern(
         r"\bнас\s+(?:в|во|на|у)\s+[а-яё-]+\s*[,—-]?\s*(?:(?:около|примерно|почти|больше|более|свыше|где-то|под|всего)\s+)?"
@@ -898,7 +902,13 @@ def extract_workers(text: str) -> int | None:
         converted = _words_to_counts(folded)
         if converted != folded:  # «просто», «сорт»: no numeral words, nothing new to read
             found = _subset(converted, _largest_workers(converted))
+    if found is None and _PAIR_RE.search(folded):
+        found = 2
     return found
+
+
+# the writer and one workmate, no number given: «нам с напарницей не выплатили», «мы со сменщиком»
+_PAIR_RE = LowerPattern(r"\b(?:мы|нам|нас)\s+со?\s+(?:напарни\w+|сменщи\w+|коллегой)\b")
 
 
 # ---------------------------------------------------------------------------------------------- organisations
