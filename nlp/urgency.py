@@ -158,10 +158,14 @@ def assess(
         and config.wage_words is not None
         and config.wage_words.search(text)
         and config.arrears.search(text)
-        and (workers_affected is None or workers_affected >= config.mass_min_workers)
-        and any(p.search(text) for p in config.mass_patterns)
+        and (
+            (workers_affected is not None and workers_affected >= config.mass_min_workers)
+            or (workers_affected is None and any(p.search(text) for p in config.mass_patterns))
+        )
     ):
-        return True, config.mass_reason  # «всей смене не выдали зарплату» read as out_of_scope
+        # «всей смене не выдали зарплату», «у нас на комбинате почти 200 человек без зарплаты» in a letter
+        # read as out_of_scope
+        return True, config.mass_reason
     if urgent_proba >= urgent_threshold and (
         not out_of_scope or any(p.search(text) for p in config.workplace)
     ):

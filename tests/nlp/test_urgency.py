@@ -188,6 +188,13 @@ def test_out_of_scope_with_unpaid_wages_of_the_whole_staff() -> None:
     staff = ["Сотрудникам УК (дворники, сантехники — вся наша смена) не выдали аванс и зарплату."]
     assert assess(staff, ["out_of_scope"], None) == (True, MASS)
     assert assess(["Фонд капремонта выставил долг всем жильцам."], ["out_of_scope"], 12) == (False, None)
+    # a number of unpaid workers in a letter read as out_of_scope (a student's dormitory, and by the way…)
+    dormitory = [
+        "Общежитие дочери не дали.",
+        "У нас на комбинате почти 200 человек четвёртый месяц без зарплаты.",
+    ]
+    assert assess(dormitory, ["out_of_scope"], 200) == (True, MASS)
+    assert assess(dormitory, ["out_of_scope"], 3) == (False, None)
 
 
 def test_out_of_scope_is_urgent_for_a_danger_only_at_a_workplace() -> None:
