@@ -265,6 +265,9 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch71.jsonl",
         "blind_batch83.jsonl",
         "blind_batch87.jsonl",
+        "blind_batch95.jsonl",
+        "blind_batch99.jsonl",
+        "blind_batch103.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
