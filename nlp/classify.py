@@ -32,30 +32,6 @@ MODEL_DIR = Path(__file__).with_name("model")
 NONE = "_none"
 
 
-def scope_features(
-    doc: np.ndarray, sent_max: np.ndarray, n_sentences: np.ndarray, out_of_scope: int
-) -> np.ndarray:
-    """What the out_of_scope gate weighs, one row per complaint (``doc`` and ``sent_max``: complaints ×
-    categories): the log-odds of the complaint head's out_of_scope and best labour category, of the best
-    sentence's labour category and out_of_scope, and the log of the number of sentences — a grievance told in
-    one sentence of a long letter about other troubles is where the complaint head alone goes wrong."""
-    labour = [j for j in range(doc.shape[1]) if j != out_of_scope]
-
-    def logit(p: np.ndarray) -> np.ndarray:
-        p = np.clip(p, 1e-4, 1 - 1e-4)
-        return np.asarray(np.log(p / (1 - p)))
-
-    return np.column_stack(
-        [
-            logit(doc[:, out_of_scope]),
-            logit(doc[:, labour].max(axis=1)),
-            logit(sent_max[:, labour].max(axis=1)),
-            logit(sent_max[:, out_of_scope]),
-            np.log1p(n_sentences),
-        ]
-    )
-
-
 def decide(
     fused: np.ndarray,
     threshold: float,
@@ -64,7 +40,6 @@ def decide(
     oos_scores: np.ndarray | None = None,
     sent_scores: np.ndarray | None = None,
     labour_override: float | None = None,
-    gate: float | None = None,
 ) -> list[int]:
     """Categories of one complaint from its fused scores. out_of_scope is exclusive: it wins only when it
     scores at least as high as every labour category (less ``oos_margin``), and then it is the only
@@ -75,19 +50,10 @@ def decide(
 
     With ``labour_override``, one sentence whose sentence-head score (``sent_scores``, the maximum over the
     sentences) for a labour category reaches it keeps the complaint labour however the whole reads: a
-    grievance against one's own employer in one line of a letter about a landlord, a clinic and a pension.
-
-    With ``gate`` (the out_of_scope gate's probability, ``Model.out_of_scope_probability``) out_of_scope wins
-    when it reaches 0.5, instead of the test on the scores."""
+    grievance against one's own employer in one line of a letter about a landlord, a clinic and a pension."""
     labour = [j for j in range(len(fused)) if j != out_of_scope]
     test = fused if oos_scores is None else oos_scores
-    if gate is not None:
-        reads_out_of_scope = out_of_scope >= 0 and gate >= 0.5
-    else:
-        reads_out_of_scope = out_of_scope >= 0 and test[out_of_scope] + oos_margin >= max(
-            test[j] for j in labour
-        )
-    if reads_out_of_scope:
+    if out_of_scope >= 0 and test[out_of_scope] + oos_margin >= max(test[j] for j in labour):
         if (
             labour_override is None
             or sent_scores is None
@@ -171,9 +137,6 @@ class Model:
         platt = arrays.get("urgent_platt", np.array([1.0, -30.0]))
         self.urgent_platt = (float(platt[0]), float(platt[1]))
         self.urgent_threshold = float(meta.get("urgent_threshold", 2.0))  # above 1: the head never fires
-        gate = arrays.get("scope_gate")  # weights of scope_features, then the intercept; absent: no gate
-        self.scope_gate = None if gate is None else gate.astype(np.float64)
-        self.out_of_scope = self.categories.index("out_of_scope") if "out_of_scope" in self.categories else -1
         self.n_features = len(self.idf)
         self._char_cache: dict[str, tuple[int, ...]] = {}
 
@@ -249,16 +212,6 @@ class Model:
             a, b = self.urgent_platt
             urgent = float(1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -30.0, 30.0))))
         return Encoded(proba.reshape(n, n_classes), rows, doc, urgent)
-
-    def out_of_scope_probability(
-        self, doc: np.ndarray, sent_max: np.ndarray, n_sentences: int
-    ) -> float | None:
-        """The out_of_scope gate's probability for one complaint, or None for a model trained without it."""
-        if self.scope_gate is None or self.out_of_scope < 0:
-            return None
-        features = scope_features(doc[None, :], sent_max[None, :], np.array([n_sentences]), self.out_of_scope)
-        raw = float(features[0] @ self.scope_gate[:-1] + self.scope_gate[-1])
-        return float(1.0 / (1.0 + np.exp(-np.clip(raw, -30.0, 30.0))))
 
     def vector(self, ids: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF row as (indices, values); word and char blocks are L2-normalised separately."""

@@ -237,9 +237,8 @@ class Analyzer:
         sent_max = P[:, :n_cat].max(axis=0) if len(P) else np.zeros(n_cat)
         fused = clf.fuse_weight * encoded.doc_proba + (1 - clf.fuse_weight) * sent_max
         oos = clf.categories.index("out_of_scope") if "out_of_scope" in clf.categories else -1
-        gate = clf.out_of_scope_probability(encoded.doc_proba, sent_max, len(sents))
         chosen = decide(
-            fused, clf.threshold, oos, clf.oos_margin, encoded.doc_proba, sent_max, clf.labour_override, gate
+            fused, clf.threshold, oos, clf.oos_margin, encoded.doc_proba, sent_max, clf.labour_override
         )
         confidence = clf.confidence(fused)
         problems = self._problems(state, chosen, confidence, P, encoded.rows)

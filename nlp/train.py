@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nlp.classify import NONE, decide, scope_features
+from nlp.classify import NONE, decide
 from nlp.clean import clean
 from nlp.dataset import MODEL_DIR, TRAIN_PATH, file_hash, load
 from nlp.features import Features, join_features, text_features
@@ -48,8 +48,6 @@ PARAMS: dict[str, Any] = {
     # batches written to hide grievances), but with the model of 7461 it added 4 out_of_scope → labour errors
     # to the dev, challenge and blind sets and saved no labour complaint there
     "labour_override": None,
-    # a learned out_of_scope gate (nlp.classify.scope_features) instead of the complaint head's test
-    "scope_gate": False,
     "se_rule": 1.0,  # settings within this many standard errors of the best out-of-fold macro-F1 tie
     # Urgency head: a complaint is urgent (besides the rules) when its calibrated probability reaches this
     # (chosen with `python -m nlp.nested_cv`: urgent recall and precision of the whole pipeline on held-out
@@ -254,26 +252,13 @@ def fit(
     # threshold, then the weight nearest 0.5, then the higher score.
     candidates: list[tuple[float, float, float, float, float]] = []
     grid: dict[str, float] = {}
-    # the out_of_scope gate: a logistic regression over both heads' out-of-fold scores (scope_features)
-    scope_gate: np.ndarray | None = None
-    gate_oof: np.ndarray | None = None
-    if params.get("scope_gate") and oos >= 0:
-        n_sentences = np.bincount(owner[~is_quote], minlength=len(records))
-        features = scope_features(oof_doc_p, oof_sent, n_sentences, oos)
-        gate_model = LogisticRegression(C=1.0, random_state=SEED).fit(features, Y[:, oos])
-        scope_gate = np.append(gate_model.coef_[0], gate_model.intercept_[0])
-        gate_oof = gate_model.predict_proba(features)[:, 1]
-
-    def gate_of(i: int) -> float | None:
-        return None if gate_oof is None else float(gate_oof[i])
-
     for weight in params["fuse_weights"]:
         fused = weight * oof_doc_p + (1 - weight) * oof_sent
         for threshold in params["thresholds"]:
             for margin in params["oos_margins"]:
                 pred = np.zeros(Y.shape, dtype=bool)
                 for i in range(len(records)):
-                    pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i], gate=gate_of(i))] = True
+                    pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i])] = True
                 macro = _macro(Y, pred)
                 per_fold = [_macro(Y[idx], pred[idx]) for idx in fold_tests]
                 std_error = (
@@ -289,7 +274,7 @@ def fit(
     fused = weight * oof_doc_p + (1 - weight) * oof_sent
     pred = np.zeros(Y.shape, dtype=bool)
     for i in range(len(records)):
-        pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i], gate=gate_of(i))] = True
+        pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i])] = True
     oof_f1 = {c: round(_f1(Y[:, j], pred[:, j]), 4) for j, c in enumerate(categories) if Y[:, j].any()}
     # confidence of a chosen category: one Platt map of the fused score, fitted on the chosen ones
     calib = LogisticRegression(C=1e4, random_state=SEED).fit(fused[pred].reshape(-1, 1), Y[pred])
@@ -323,8 +308,6 @@ def fit(
         "urgent_intercept": urgent_intercept,
         "urgent_platt": urgent_platt,
     }
-    if scope_gate is not None:
-        arrays["scope_gate"] = scope_gate.astype(np.float64)
     meta = {
         "kind": "tfidf-lemma+char / logistic regression (doc one-vs-rest + sentence softmax, fused)",
         "categories": categories,
@@ -359,7 +342,6 @@ def fit(
         "oof_grid": grid,
         "oof_best_macro_f1": round(best_macro, 4),
         "oof_best_std_error": round(best_se, 4),
-        "scope_gate": None if scope_gate is None else [round(float(w), 4) for w in scope_gate],
     }
     return arrays, meta, report
 
