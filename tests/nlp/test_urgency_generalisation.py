@@ -268,6 +268,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch95.jsonl",
         "blind_batch99.jsonl",
         "blind_batch103.jsonl",
+        "blind_batch107.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
