@@ -638,6 +638,8 @@ _PLUS_ONE_RES = [  # matched on fold_case(text), numerals already in digits
     LowerPattern(r"\bещ[её]\s+(?P<rough>" + _ROUGH + rf")?(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
     LowerPattern(r"(?:остальн|други)\w*\s+(?:\w+\s+){0,3}?\(\s*их\s+(?P<n>\d{1,5})\s*\)"),
 ]
+# the writer and one workmate, no number given: «нам с напарницей не выплатили», «мы со сменщиком»
+_PAIR_RE = LowerPattern(r"\b(?:мы|нам|нас)\s+со?\s+(?:напарни\w+|сменщи\w+|коллегой)\b")
 # a part of the firm: «нашему участку из 12», «бригаде из 8 человек»
 _GROUP_OF_RE = LowerPattern(
     r"\b(?:участ|бригад|смен|отдел|цех|коллектив|групп|звен|отделени)\w*\s+из\s+(?P<n>\d{1,5})(?![\d\w])"
@@ -895,7 +897,7 @@ def extract_workers(text: str) -> int | None:
     counts its lower bound: «15-20 человек» → 15), else the largest «N человек» / «водителей больше 30» in the
     text, else the whole firm's headcount («на заводе работает 500 человек»); numbers in words («сорок
     водителей», «нас человек двадцать», «трое с отравлением», «десятка два») count only when no number in
-    digits does."""
+    digits does; with no number at all, the writer and one workmate («нам с напарницей») are two."""
     folded = _blank_shifts(fold_case(text))
     found = _subset(folded, _largest_workers(folded)) if _ANY_DIGIT_RE.search(folded) else None
     if found is None and (_NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded):
@@ -905,10 +907,6 @@ def extract_workers(text: str) -> int | None:
     if found is None and _PAIR_RE.search(folded):
         found = 2
     return found
-
-
-# the writer and one workmate, no number given: «нам с напарницей не выплатили», «мы со сменщиком»
-_PAIR_RE = LowerPattern(r"\b(?:мы|нам|нас)\s+со?\s+(?:напарни\w+|сменщи\w+|коллегой)\b")
 
 
 # ---------------------------------------------------------------------------------------------- organisations
