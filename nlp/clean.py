@@ -54,8 +54,10 @@ _REPLY_HEADER_RE = re.compile(
 # a forwarded message: the writer often writes below it, so only the header block is blanked (the header line,
 # the From / Date / Subject / To lines right after it, the end marker); quoted `>` lines go as everywhere
 _FORWARD_HEADER_RE = re.compile(
-    r"^[ \t]*-{2,}[ \t]*(?:Forwarded message|Пересылаемое сообщение|Переслано|Перенаправленное сообщение)"
-    r"[ \t]*-*[ \t]*$",
+    r"^[ \t]*(?:-{2,}[ \t]*(?:Forwarded message|Пересылаемое сообщение|Пересланное сообщение|Переслано|"
+    r"Перенаправленное сообщение)[ \t]*-*"
+    r"|(?:Begin forwarded message|Начало (?:пересылаемого|пересланного|переадресованного) сообщения)[ \t]*:)"
+    r"[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _FORWARD_END_RE = re.compile(
@@ -131,6 +133,34 @@ def _forward_blocks(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, i
     return markers, fields
 
 
+def _bottom_posted(text: str, at: int) -> bool:
+    """The reply header ending at ``at`` is followed by `>` lines and then by unquoted text: the writer
+    answers below the quote (a «…, Иван написал:» line, «> оформлять не будем», then «Выше — ответ …»)."""
+    quoted = False
+    for line in text[at:].split("\n"):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith(">"):
+            quoted = True
+            continue
+        return quoted
+    return False
+
+
+def _reply_headers(text: str) -> tuple[re.Match[str] | None, list[re.Match[str]]]:
+    """(the reply header after which all text is someone else's, the headers of quotes the writer answers
+    below). A header that is itself a quoted line belongs to the quote."""
+    answered_below: list[re.Match[str]] = []
+    for match in _REPLY_HEADER_RE.finditer(text):
+        if match.group().lstrip().startswith(">"):
+            continue
+        if _bottom_posted(text, match.end()):
+            answered_below.append(match)
+            continue
+        return match, answered_below
+    return None, answered_below
+
+
 def clean(text: str) -> Cleaned:
     norm = normalise(text)
     facts_text = norm
@@ -142,9 +172,9 @@ def clean(text: str) -> Cleaned:
         masked = facts_text  # a reply header inside a forward header block is not a reply
         for start, end in fields:
             masked = _blank(masked, start, end)
-        header = _REPLY_HEADER_RE.search(masked)
+        header, answered_below = _reply_headers(masked)
     else:
-        header = _REPLY_HEADER_RE.search(facts_text)
+        header, answered_below = _reply_headers(facts_text)
     first_quote = _QUOTE_LINE_RE.search(facts_text)
     own_end = min(header.start() if header else len(norm), first_quote.start() if first_quote else len(norm))
     if _POINTS_TO_QUOTE_RE.search(facts_text, 0, own_end):
@@ -155,6 +185,8 @@ def clean(text: str) -> Cleaned:
     else:
         if header and facts_text[: header.start()].strip():  # the whole message is not one quote
             facts_text = _blank(facts_text, header.start(), len(facts_text))
+        for match in answered_below:
+            facts_text = _blank(facts_text, match.start(), match.end())
         for match in _QUOTE_LINE_RE.finditer(facts_text):
             facts_text = _blank(facts_text, match.start(), match.end())
     for match in _SENT_FROM_RE.finditer(facts_text):

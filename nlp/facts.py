@@ -594,7 +594,11 @@ _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
         r"(?:\s*[.,;!)]|\s*$)"
     ),
     LowerPattern(rf"\bещ[её]\s+(?P<n>\d{{1,5}})\s+{_WORKER_NOUN}"),
-    LowerPattern(rf"{_WORKER_NOUN}\s+(?:больше|более|свыше|около|примерно)\s+(?P<n>\d{{1,5}})(?![\d\w])"),
+    # «водителей больше 30», not a sum owed to one of them: «водителю около 70 000», «кассиру около 40 тыс.»
+    LowerPattern(
+        rf"{_WORKER_NOUN}\s+(?:больше|более|свыше|около|примерно)\s+(?P<n>\d{{1,5}})(?![\d\w])"
+        r"(?!\s?\d{3}(?!\d)|\s*(?:тыс|руб|р\b|р\.|т\.|к\b|₽))"
+    ),
     LowerPattern(rf"(?:от\s+(?:лица|имени)|коллектив\w*\s*[-—]?)\s+(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
     # «нас, преподавателей, в школе 19», «нас официантов 9»
     LowerPattern(

@@ -106,3 +106,32 @@ def test_long_sentence_is_cut() -> None:
     pieces = sentences(text)
     assert len(pieces) > 1
     assert all(len(p.text) <= 600 for p in pieces)
+
+
+def test_forward_headers_of_other_mail_clients_do_not_hide_the_message() -> None:
+    # Telegram and some mail clients write «Пересланное сообщение», Apple Mail «Начало пересылаемого
+    # сообщения:»; read as a reply header, the «От: … Дата: …» lines under them blanked the whole complaint
+    for marker in ("-------- Пересланное сообщение --------", "Начало пересылаемого сообщения:"):
+        text = (
+            f"{marker}\nОт: Прокопьев Станислав\nДата: Вт, 22 апр. 2025, 07:56\nТема: зарплата\n\n"
+            "Зарплата за март не выплачена всей бригаде - 23 человека.\n"
+        )
+        cleaned = clean(text)
+        assert "Зарплата за март не выплачена" in cleaned.body_text, marker
+        assert marker not in cleaned.facts_text and "Прокопьев" not in cleaned.body_text
+
+
+def test_a_reply_written_below_the_quote_is_read() -> None:
+    text = (
+        "Тема: Re: когда оформите\n\n> 3 марта 2025 г., 20:14, Виктор Николаевич написал:\n"
+        "> Оформлять не будем, у нас все так работают.\n\n"
+        "Здравствуйте. Выше - ответ хозяина автомойки в Симферополе. Зарплату за февраль не заплатили.\n"
+    )
+    cleaned = clean(text)
+    assert "Зарплату за февраль не заплатили" in cleaned.body_text
+    assert "Оформлять не будем" not in cleaned.body_text and "написал" not in cleaned.facts_text
+    bottom = "Иван пишет:\n> Когда зарплата?\n\nЗарплату не платят третий месяц.\n"
+    assert "Зарплату не платят" in clean(bottom).body_text and "Когда зарплата" not in clean(bottom).body_text
+    # written above an unmarked quote, the text below the header is still someone else's
+    top = "Зарплату не платят.\n\nБухгалтерия пишет:\nЗарплата будет, ждите.\n"
+    assert "ждите" not in clean(top).body_text and "Зарплату не платят" in clean(top).body_text
