@@ -470,7 +470,7 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
     """(start, end, roubles) for amounts written in words."""
     folded = fold_case(text)
     spans: list[tuple[int, int, float]] = []
-    if "тысяч" in folded or "миллион" in folded or "рубл" in folded:
+    if any(word in folded for word in ("тыс", "тыщ", "миллион", "млн", "рубл")):
         for match in _word_money_re().finditer(folded):
             currency = match.group("cur") or match.group("cur2")
             if _NOT_MONEY_AFTER.match(folded, match.end()) and not currency:
@@ -478,7 +478,9 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
             raw = match.group("num")
             number = 1.5 if raw.startswith("полтор") else float(numerals_to_digits(raw).replace(" ", ""))
             mult = match.group("mult") or ""
-            factor = 1e6 if mult.startswith("миллион") else 1e3 if mult.startswith("тысяч") else 1.0
+            factor = 1.0
+            if mult:
+                factor = 1e3 if mult.startswith(("тыс", "тыщ")) else 1e6
             if factor == 1.0 and not currency:
                 continue
             spans.append((match.start(), match.end(), round(number * factor, 2)))
@@ -494,13 +496,16 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
 def _word_money_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w-])(?P<num>полтора|полторы|(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)\s+"
-        r"(?:(?P<mult>тысяч[аи]?|миллион(?:ов|а)?)(?:\s+(?P<cur>руб\w*))?|(?P<cur2>руб\w*))(?![\w-])"
+        r"(?:(?P<mult>тысяч[аи]?|тыщ[аи]?|тыс\.|тыс\b|миллион(?:ов|а)?|млн\b\.?)(?:\s+(?P<cur>руб\w*))?|"
+        r"(?P<cur2>руб\w*))(?![\w-])"
     )
 
 
 _WORD_MONEY_HINTS = (
-    "тысяч",
+    "тыс",
+    "тыщ",
     "миллион",
+    "млн",
     "рубл",
     "полтинник",
     "полтос",
