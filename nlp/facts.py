@@ -164,7 +164,7 @@ def extract_phones(text: str) -> list[str]:
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULT = (
     r"(?P<mult>тысяч[аи]?|тыс\.?|тыщ\w*|т\.\s?р\.?|тр\b|к\b|k\b|косар[ьяей]\w*|косых|куск(?:а|ов)\b|"
-    r"млн\.?|миллион(?:ов|а)?|млрд\.?|"
+    r"млн\.?|миллион(?:ов|а)?|лям(?:а|ов)?\b|млрд\.?|"
     r"миллиард(?:ов|а)?)"
 )
 _CURRENCY = r"(?:руб(?:л[а-яё]*)?\.?|р\.|р\b|₽|rub)"
@@ -173,6 +173,13 @@ _MONEY_RE = re.compile(
     re.IGNORECASE,
 )
 _NOT_MONEY_AFTER = re.compile(r"\s*(человек|чел\b|сотрудник|работник|рабочих|лет|км|м\b|кв)", re.IGNORECASE)
+# the rest of a sum after its thousands («23 тыс. 600 р.», «19 тыс. 700 вместо 41») and kopecks after roubles
+# («37 500 руб. 40 коп.»)
+_HUNDREDS_AFTER_THOUSANDS_RE = re.compile(
+    rf"\s*(?P<rest>\d{{1,3}})(?![\d\w.,]|[.,]\d)(?:\s?{_CURRENCY}|(?=\s*(?:[.,;:!?)]|$|вместо\b|а\s)))",
+    re.IGNORECASE,
+)
+_KOPECKS_RE = re.compile(r"\s?(?P<kop>\d{1,2})\s?(?:коп\.?|копе[её]к\w*|к\.)(?![\w])", re.IGNORECASE)
 
 
 def _multiplier(word: str | None) -> float:
@@ -181,7 +188,7 @@ def _multiplier(word: str | None) -> float:
     word = word.lower()
     if word.startswith(("тыс", "тыщ", "т.", "тр", "к", "k")):  # «косаря», «кусков» too
         return 1e3
-    if word.startswith(("млн", "миллион")):
+    if word.startswith(("млн", "миллион", "лям")):
         return 1e6
     if word.startswith(("млрд", "миллиард")):
         return 1e9
@@ -217,7 +224,7 @@ _BARE_MONEY_RES = [  # matched on fold_case(text)
 # the multiplier first, a rough sum: «мне должны тысяч 120», «выходит тысяч 14 в месяц»
 _THOUSANDS_FIRST_RE = LowerPattern(
     r"(?<![\w])(?:тысяч|тыщ|тыс\.?)\s+(?:(?:под|около|где-то|примерно)\s+)?(?P<num>\d{1,3})(?![\d\w])"
-    r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|шт|кг|минут))"
+    r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|шт|кг|минут|числ))"
 )
 
 
@@ -237,6 +244,8 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
     numbers in a money context («платят 1500 в день», «штраф 5000»)."""
     spans: list[tuple[int, int, float]] = []
     for match in _MONEY_RE.finditer(text):
+        if spans and match.start() < spans[-1][1]:
+            continue  # the «600 р.» of «23 тыс. 600 р.», already part of the sum
         mult = match.group("mult")
         currency = match.group("cur") or match.group("cur2")
         if mult and not currency and mult.lower() in ("к", "k", "тр"):
@@ -251,7 +260,14 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
         if not number:
             continue
         factor = _multiplier(mult)
-        spans.append((match.start(), match.end(), round(number * factor, 2)))
+        end = match.end()
+        rest = _HUNDREDS_AFTER_THOUSANDS_RE.match(text, end) if factor == 1e3 else None
+        kopecks = _KOPECKS_RE.match(text, end) if factor == 1.0 else None
+        if rest:
+            number, end = number + int(rest.group("rest")) / 1e3, rest.end()
+        elif kopecks:
+            number, end = number + int(kopecks.group("kop")) / 100, kopecks.end()
+        spans.append((match.start(), end, round(number * factor, 2)))
         out_of = _OUT_OF_RE.match(text, match.end())
         if out_of and factor > 1:
             second = _parse_number(out_of.group("b"))
@@ -470,7 +486,7 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
     """(start, end, roubles) for amounts written in words."""
     folded = fold_case(text)
     spans: list[tuple[int, int, float]] = []
-    if any(word in folded for word in ("тыс", "тыщ", "миллион", "млн", "рубл")):
+    if any(word in folded for word in ("тыс", "тыщ", "миллион", "млн", "лям", "рубл")):
         for match in _word_money_re().finditer(folded):
             currency = match.group("cur") or match.group("cur2")
             if _NOT_MONEY_AFTER.match(folded, match.end()) and not currency:
@@ -483,6 +499,9 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
                 factor = 1e3 if mult.startswith(("тыс", "тыщ")) else 1e6
             if factor == 1.0 and not currency:
                 continue
+            rest = match.group("rest")  # «сто двадцать три тысячи четыреста рублей»
+            if rest and factor == 1e3:
+                number += float(numerals_to_digits(rest).replace(" ", "")) / 1e3
             spans.append((match.start(), match.end(), round(number * factor, 2)))
     if _SLANG_MONEY_RE.possible(folded):
         for match in _SLANG_MONEY_RE.finditer(folded):
@@ -496,12 +515,14 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
 def _word_money_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w-])(?P<num>полтора|полторы|(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)\s+"
-        r"(?:(?P<mult>тысяч[аи]?|тыщ[аи]?|тыс\.|тыс\b|миллион(?:ов|а)?|млн\b\.?)(?:\s+(?P<cur>руб\w*))?|"
-        r"(?P<cur2>руб\w*))(?![\w-])"
+        r"(?:(?P<mult>тысяч[аи]?|тыщ[аи]?|тыс\.|тыс\b|миллион(?:ов|а)?|млн\b\.?|лям(?:а|ов)?)"
+        rf"(?:\s+(?P<rest>(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)(?=\s+руб))?"
+        r"(?:\s+(?P<cur>руб\w*))?|(?P<cur2>руб\w*))(?![\w-])"
     )
 
 
 _WORD_MONEY_HINTS = (
+    "лям",
     "тыс",
     "тыщ",
     "миллион",
