@@ -74,10 +74,12 @@ _QUOTE_LINE_RE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 _HEADER_FIELD_LINE_RE = re.compile(rf"^[ \t]*(?:{_HEADER_FIELDS})[ \t]*:.*$", re.IGNORECASE | re.MULTILINE)
 _QUOTE_MARK_RE = re.compile(r"^[ \t]*(?:>[ \t]*)+", re.MULTILINE)
 # the writer's own words send the reader to the quote: «ниже моё заявление», «переслал сообщение мастера»,
-# a subject «Fwd: …». The quote is then the complaint (a worker's letter to the employer, a colleague's
-# message), so it is read like the writer's own text
+# «направляем письмо работников директору», «дублирую вопрос», «вот ответ фонда», a subject «Fwd: …». The
+# quote is then the complaint (a worker's letter to the employer, a colleague's message), so it is read like
+# the writer's own text
 _POINTS_TO_QUOTE_RE = re.compile(
-    r"\b(?:ниже|внизу|пересыла\w*|переслал\w*|переправля\w*|переправил\w*)\b|"
+    r"\b(?:ниже|внизу|пересыла\w*|переслал\w*|переправля\w*|переправил\w*|дублиру\w*|продублир\w*|"
+    r"направля\w*|прилага\w*|вот\s+(?:ответ|письм|переписк)\w*)\b|"
     r"^[ \t]*(?:fwd?|тема:[ \t]*fwd?)[ \t]*:",
     re.IGNORECASE | re.MULTILINE,
 )

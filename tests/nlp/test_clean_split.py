@@ -135,3 +135,17 @@ def test_a_reply_written_below_the_quote_is_read() -> None:
     # written above an unmarked quote, the text below the header is still someone else's
     top = "Зарплату не платят.\n\nБухгалтерия пишет:\nЗарплата будет, ждите.\n"
     assert "ждите" not in clean(top).body_text and "Зарплату не платят" in clean(top).body_text
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    ["Направляем письмо, которое работники отправили директору.", "Дублирую вопрос.", "Вот ответ директора."],
+)
+def test_a_letter_the_writer_sends_on_is_read(pointer: str) -> None:
+    text = (
+        f"{pointer}\n\nОт: Работники <rabotniki@mail.ru>\nОтправлено: 3 марта 2025 г. 8:40\nКому: dir@firm.ru\n"
+        "Тема: Зарплата\n\nМы, 48 человек, не получаем зарплату с октября.\n"
+    )
+    cleaned = clean(text)
+    assert "не получаем зарплату" in cleaned.body_text
+    assert "rabotniki@mail.ru" in cleaned.facts_text and "Отправлено" not in cleaned.body_text
