@@ -394,12 +394,21 @@ def _plain_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list
             price = _PRICE_BEFORE_RE.search(folded, max(0, start - 4), start) is not None
             difference = folded[max(0, start - 3) : start] == "на " and _DIFFERENCE_RE.match(folded, end)
             if not (price or difference or _MONEY_SENTENCE_RE.search(words_before)):
-                continue
+                # farther from its money word, a number still is a sum in a sentence about money («взяла займ,
+                # сначала 15000 на лечение») unless it is part of a name («ООО «Автоколонна 1417»»)
+                head, tail = _sentence_bounds(folded, start, end)
+                if not _MONEY_SENTENCE_RE.search(folded, head, tail) or _inside_quotes(text, start):
+                    continue
             if _counts_something(text, end):
                 continue
         found.append((start, end, number))
         taken.append((start, end))
     return found
+
+
+def _inside_quotes(text: str, at: int) -> bool:
+    before = text[max(0, at - 40) : at]
+    return before.rfind("«") > before.rfind("»") or before.count('"') % 2 == 1
 
 
 _NEXT_WORDS_RE = re.compile(r"\s*([А-Яа-яЁё]+)(?:\s+([А-Яа-яЁё]+))?")
