@@ -912,6 +912,8 @@ class Gazetteer:
         previous = _fold(toks[i - 1][0]) if i > 0 else ""
         if previous in STREET_MARKERS and not re.search(r"[,;\n]", text[toks[i - 1][2] : start]):
             return None  # «ул. Гагарина», «пр. Мира»; not «на Народном бульваре, Белгород»
+        if _is_street(toks, i, n, text):
+            return None  # «на Королёва 12», «на углу ул. Ворошилова и Ломоносова»
         if previous == "ип":
             return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново
         if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
@@ -960,21 +962,24 @@ class Gazetteer:
 
     @staticmethod
     def _looks_like_person(toks: list[tuple[str, int, int]], i: int, text: str) -> bool:
-        """«Королёв И.И.», «Киров Андрей»: a city name used as a surname; «зовут Артём»: as a first name."""
+        """«Королёв И.И.», «Киров Андрей»: a city name used as a surname; «зовут Артём», «мой брат Артём»:
+        as a first name."""
         if i > 0 and _fold(toks[i - 1][0]) in ("зовут", "звать", "имя"):
             return True
         tags = morph.tags(toks[i][0])
-        if "Surn" not in tags:
+        if "Surn" not in tags and "Name" not in tags:
             return False
         if i > 0 and _GAP_SPACES_RE.fullmatch(text, toks[i - 1][2], toks[i][1]):
             previous = toks[i - 1][0]
-            tags = morph.tags(previous)
+            previous_tags = morph.tags(previous)
             if (
-                {"NOUN", "anim"} <= tags
-                and not tags & {"Surn", "Name", "Patr", "Geox"}
+                {"NOUN", "anim"} <= previous_tags
+                and not previous_tags & {"Surn", "Name", "Patr", "Geox"}
                 and not _NOT_JOB_RE.fullmatch(_fold(previous))
             ):
-                return True  # «сварщика Иванова», «мастер Королёва»: a surname after a person noun
+                return True  # «сварщика Иванова», «мастер Королёва», «брат Артём»: a name after a person noun
+        if "Surn" not in tags:
+            return False
         neighbours = [toks[k] for k in (i - 1, i + 1) if 0 <= k < len(toks)]
         for word, _, end in neighbours:
             if len(word) == 1 and word.isupper():
@@ -992,6 +997,21 @@ class Gazetteer:
             # a first name that is first an ordinary word («Роман Гусев», «Вера Киров»)
             return any("Name" in p.tag for p in morph.analyzer().parse(toks[i - 1][0]))
         return False
+
+
+# a house number after a name: «на Королёва 12», «на Королёва, д. 5»; not «на Сахалине 5 лет»
+_HOUSE_NUMBER_RE = re.compile(
+    r",?\s*(?:д\.\s*|дом\s+)?\d{1,4}[а-я]?(?![\d\w])(?!\s*(?:лет|год|мес|дн|день|час|чел|км|тыс|руб|р\b|%|раз|смен))"
+)
+
+
+def _is_street(toks: list[tuple[str, int, int]], i: int, n: int, text: str) -> bool:
+    """A town's name that names a street: after «на» with a house number, or the second street of
+    «ул. X и Y»."""
+    previous = _fold(toks[i - 1][0]) if i > 0 else ""
+    if previous == "на" and _HOUSE_NUMBER_RE.match(text, toks[i + n - 1][2]):
+        return True
+    return previous == "и" and i >= 3 and _fold(toks[i - 3][0]) in STREET_MARKERS
 
 
 def _is_place_word(word: str) -> bool:
