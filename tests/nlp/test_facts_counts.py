@@ -30,6 +30,9 @@ from nlp import facts as F
         # a partner's own number is not a count of workers
         ("у меня удержали 4 200, у напарника больше 6 тысяч", None),
         ("Нас в компании трое. Мне должны 84 000 руб., водителю около 70 000.", 3),
+        # union members: a count of workers, and not a subset of the workers affected
+        ("работникам цеха (127 человек, из них 118 - члены профсоюза) не выплачена зарплата", 127),
+        ("медсёстры и санитарки (23 члена профсоюза) работают без СИЗ", 23),
         ("кассиру должны около 40 тыс. руб.", None),
         ("нас с мужем двое, оба работаем на этом складе, обоим не платят", 2),
         # a rough number of others is not made exact
