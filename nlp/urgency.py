@@ -38,6 +38,7 @@ class Rules:
     wage_words: LowerPattern | None = None
     family: tuple[LowerPattern, ...] = ()
     family_work: tuple[LowerPattern, ...] = ()
+    off_work: tuple[LowerPattern, ...] = ()
 
 
 def _compile(patterns: list[str] | None) -> tuple[LowerPattern, ...]:
@@ -64,6 +65,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
         LowerPattern(mass["wage_words"]) if mass.get("wage_words") else None,
         _compile(data.get("family")),
         _compile(data.get("family_work")),
+        _compile(data.get("off_work")),
     )
 
 
@@ -82,7 +84,9 @@ def _rule_matches(folded: list[str]) -> Iterator[tuple[str, int]]:
             continue
         for at, sentence in enumerate(folded):
             if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
-                if rule.family_guard and _about_family_off_work(folded, at, config):
+                if rule.family_guard and (
+                    _about_family_off_work(folded, at, config) or _injured_off_work(folded, at, config)
+                ):
                     continue
                 yield rule.reason, at
 
@@ -92,6 +96,14 @@ def _about_family_off_work(folded: list[str], at: int, config: Rules) -> bool:
     that, with the one before it, names no work: not a worker's death or injury (the classifier's urgency head
     still weighs the complaint)."""
     if not any(p.search(folded[at]) for p in config.family):
+        return False
+    return not _in_or_after(folded, at, (*config.workplace, *config.family_work))
+
+
+def _injured_off_work(folded: list[str], at: int, config: Rules) -> bool:
+    """An injury at home, on holiday or on a day off, in a sentence that, with the one before it, names no
+    work («В отпуске в Турции я упала и сломала лодыжку»)."""
+    if not any(p.search(folded[at]) for p in config.off_work):
         return False
     return not _in_or_after(folded, at, (*config.workplace, *config.family_work))
 

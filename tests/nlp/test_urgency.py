@@ -35,6 +35,22 @@ def test_rules(sentence: str, reason: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentences", "reason"),
+    [
+        # an injury at home or on holiday, with no work named in that sentence or the one before
+        (["Здравствуйте!", "В отпуске в Турции я упала на экскурсии и сломала лодыжку."], None),
+        (["В феврале дома колол дрова и рассёк ногу топором.", "Больничный не оплатили."], None),
+        # a day off or a holiday spent at work is still work
+        (["В выходной вызвали на склад, я упал с лестницы и сломал ногу."], ACC),
+        (["Начальник отправил меня в выходной разгружать фуру, я сорвался с борта и сломал ключицу."], ACC),
+        (["Работаю грузчиком.", "Дома не был неделю, вчера упал со штабеля и сломал руку."], ACC),
+    ],
+)
+def test_injuries_off_work_are_not_accidents(sentences: list[str], reason: str | None) -> None:
+    assert rule_reason(sentences) == reason
+
+
+@pytest.mark.parametrize(
     ("sentences", "categories", "workers", "expected"),
     [
         (["Зарплату не платят."], ["wage_arrears"], 40, (True, MASS)),
