@@ -935,6 +935,8 @@ class Gazetteer:
                 pass  # «нижний новгород», «набережные челны»
             elif n == 1 and previous in ("в", "во") and _is_place_in_locative(first):
                 pass  # «в иванове», though «иванове» is first a surname
+            elif n == 1 and previous == "под" and first.endswith(("ском", "цком")):
+                pass  # «под братском»: after «под» an adjective would end in «-ским», so this is a town
             else:
                 return None
         following = _fold(toks[i + n][0]) if i + n < len(toks) else ""
