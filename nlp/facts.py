@@ -302,6 +302,7 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             spans.append((start, end, float(match.group("num")) * 1000))
             taken.append((start, end))
     spans.extend(_grouped_amounts(text, folded, taken))
+    spans.extend(_kopeck_amounts(text, taken))
     spans.extend(_plain_amounts(text, folded, taken))
     spans.extend(_elliptic_amounts(text, folded, spans))
     return sorted(spans)
@@ -338,6 +339,28 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     head = max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
     tails = [i for i in (text.find(mark, end) for mark in _SENTENCE_ENDS) if i >= 0]
     return head, min(tails, default=len(text))
+
+
+# roubles and kopecks as accountants write them, in pasted pay slips and bills («Оклад — 38 000,00», «Итого
+# к оплате: 12 705,44», «расход 80 кВт·ч — 464,00»): a comma and exactly two digits after 100 or more; a dot
+# would be a date («с 12.03»), and «0,25 ставки», «2,143 Гкал» are not money
+_KOPECK_FORMAT_RE = re.compile(
+    r"(?<![\d\w.,+\-/])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{3,7},\d{2})(?![\d\w]|[.,]\d|\s*%)"
+)
+
+
+def _kopeck_amounts(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    found: list[tuple[int, int, float]] = []
+    for match in _KOPECK_FORMAT_RE.finditer(text):
+        start, end = match.span("num")
+        line_end = text.find("\n", end)
+        if _overlaps(start, end, taken) or _counts_something(text[: None if line_end < 0 else line_end], end):
+            continue  # the words after it on its line, not the next line of a pay slip («НДФЛ — 5 590,00»)
+        number = _parse_number(match.group("num"))
+        if number and number < 10_000_000:
+            found.append((start, end, number))
+            taken.append((start, end))
+    return found
 
 
 def _grouped_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
