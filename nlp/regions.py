@@ -199,9 +199,9 @@ _LEGAL_FORM_NAME_RE = re.compile(
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
 _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
-_CITY_PART_WORDS = _DISTRICT_WORDS | frozenset(
-    {"округ", "округа", "округе", "округу", "округом", "микрорайон", "микрорайоне"}
-)
+# a city's district or a rural district named by an adjective, up to three words on: «на Советском районе», «в
+# Советском и Октябрьском районах», «Октябрьского округа», «в Советском районном суде»
+_CITY_PART_STARTS = ("район", "р-н", "улус", "округ", "микрорайон")
 # an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
 _INSTITUTION_RE = re.compile(
     r"университет|институт|колледж|техникум|академи|больниц|црб|поликлиник|госпитал|роддом|перинатальн|"
@@ -943,7 +943,7 @@ class Gazetteer:
         if entry.kind == "city" and entry.adjective:
             if previous not in PREPOSITIONS and text[start - 1 : start] != "(":
                 return None  # «Мирный договор», «Московский район»
-            if previous == "на" or following in _CITY_PART_WORDS:
+            if previous == "на" or self._city_part_ahead(toks, i + n):
                 # a street or a city's district: «в МФЦ на Советской», «по Октябрьскому округу Иркутска»
                 return None
         if (following in STREET_MARKERS or following in _ROAD_WORDS) and (
@@ -955,12 +955,15 @@ class Gazetteer:
                 return None
         regions = {r for e in (regional or entries) for r in e.regions}
         if len(regions) > 1 and n == 1 and _fold(first).endswith("ком"):
-            ahead = [_fold(t[0]) for t in toks[i + n : i + n + 3]]
-            if any(word.startswith(("район", "округ", "микрорайон")) for word in ahead):
-                return None  # «в Октябрьском районе», «в Советском и Октябрьском районах», «районном суде»
+            if self._city_part_ahead(toks, i + n):
+                return None  # «в Октябрьском районе» of Волжск / Волжский and the like
             regions = _case_of_adjective_town(entries, previous) or regions
         region = next(iter(regions)) if len(regions) == 1 else entry.capital_of
         return Place(text[start:end], start, end, region, entry.kind)
+
+    @staticmethod
+    def _city_part_ahead(toks: list[tuple[str, int, int]], at: int) -> bool:
+        return any(_fold(t[0]).startswith(_CITY_PART_STARTS) for t in toks[at : at + 3])
 
     @staticmethod
     def _looks_like_person(toks: list[tuple[str, int, int]], i: int, text: str) -> bool:
