@@ -48,7 +48,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _REPLY_HEADER_RE = re.compile(
     r"^\s*(?:-{2,}\s*(?:Original Message|Исходное сообщение)\s*-*"
     r"|(?:От|From)\s*:.*\n\s*(?:Отправлено|Sent|Дата|Date|Кому|To)\s*:"
-    r"|.{0,120}\b(?:пишет|написал\(а\)|написала|написал|wrote)\s*:\s*$)",
+    r"|.{0,120}\b(?:пишет|написал\(а\)|написала|написал|wrote)\s*:\s*$"
+    # Gmail in Russian: «вт, 26 мар. 2024 г. в 16:05, Бухгалтер <buh@mail.ru>:»
+    r"|.{0,60}\d{1,2}:\d{2},?\s.{0,80}<[^<>\s]+@[^<>\s]+>\s*:\s*$)",
     re.IGNORECASE | re.MULTILINE,
 )
 # a forwarded message: the writer often writes below it, so only the header block is blanked (the header line,
@@ -78,7 +80,7 @@ _QUOTE_MARK_RE = re.compile(r"^[ \t]*(?:>[ \t]*)+", re.MULTILINE)
 # quote is then the complaint (a worker's letter to the employer, a colleague's message), so it is read like
 # the writer's own text
 _POINTS_TO_QUOTE_RE = re.compile(
-    r"\b(?:ниже|внизу|пересыла\w*|переслал\w*|переправля\w*|переправил\w*|дублиру\w*|продублир\w*|"
+    r"\b(?:ниже|внизу|пересыла\w*|пересл\w*|перешл\w*|переправля\w*|переправил\w*|дублиру\w*|продублир\w*|"
     r"направля\w*|прилага\w*|вот\s+(?:ответ|письм|переписк)\w*)\b|"
     r"^[ \t]*(?:fwd?|тема:[ \t]*fwd?)[ \t]*:",
     re.IGNORECASE | re.MULTILINE,

@@ -341,11 +341,12 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return head, min(tails, default=len(text))
 
 
-# roubles and kopecks as accountants write them, in pasted pay slips and bills («Оклад — 38 000,00», «Итого
-# к оплате: 12 705,44», «расход 80 кВт·ч — 464,00»): a comma and exactly two digits after 100 or more; a dot
-# would be a date («с 12.03»), and «0,25 ставки», «2,143 Гкал» are not money
+# roubles and kopecks as accountants write them, in pasted pay slips, bills and statements («Оклад —
+# 38 000,00», «Итого к оплате: 12 705,44», «расход 80 кВт·ч — 464,00», «Зачисление заработной платы
+# +18 450,00»): a comma and exactly two digits after 100 or more; a dot would be a date («с 12.03»), and
+# «0,25 ставки», «2,143 Гкал» are not money
 _KOPECK_FORMAT_RE = re.compile(
-    r"(?<![\d\w.,+\-/])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{3,7},\d{2})(?![\d\w]|[.,]\d|\s*%)"
+    r"(?<![\d\w.,\-/])(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{3,7},\d{2})(?![\d\w]|[.,]\d|\s*%)"
 )
 
 

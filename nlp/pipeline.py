@@ -14,7 +14,7 @@ from nlp import facts as F
 from nlp import regions, scope, translit, urgency
 from nlp.blas import single_threaded
 from nlp.classify import NONE, Model, decide, model
-from nlp.clean import Cleaned, clean
+from nlp.clean import Cleaned, clean, normalise
 from nlp.split import Sentence, sentences
 from nlp.types import Analysis, Facts, InvalidText, Problem
 
@@ -156,6 +156,15 @@ class Analyzer:
 
     # ------------------------------------------------------------------------------------------ stages
 
+    @staticmethod
+    def _region_of_quote(text: str, source: str) -> str | None:
+        """The region named only in the quoted or forwarded letters the writer answers (the employer's
+        signature «г. Сургут, ул. Профсоюзов, 37»), when the writer's own words name none."""
+        whole = normalise(text)
+        if whole == source:
+            return None
+        return regions.resolve(regions.find_places(whole), whole)
+
     def _prepare(self, raw: str) -> _State:
         original = check_text(raw)
         truncated = len(original) > self.max_chars
@@ -189,7 +198,11 @@ class Analyzer:
         place_starts = {p.start for p in places}
         facts.persons = F._unique([name for s, _, name in person_spans if s not in place_starts])
         facts.locations = F._unique([p.text for p in places])
-        facts.region = regions.resolve(places, source) or regions.region_from_inn(facts.inns)
+        facts.region = (
+            regions.resolve(places, source)
+            or regions.region_from_inn(facts.inns)
+            or self._region_of_quote(text, source)
+        )
         state = _State(
             original, text, truncated, cleaned, sents, facts, source=latin if index else None, index=index
         )

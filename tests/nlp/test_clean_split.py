@@ -149,3 +149,21 @@ def test_a_letter_the_writer_sends_on_is_read(pointer: str) -> None:
     cleaned = clean(text)
     assert "не получаем зарплату" in cleaned.body_text
     assert "rabotniki@mail.ru" in cleaned.facts_text and "Отправлено" not in cleaned.body_text
+
+
+def test_mail_clients_reply_headers_without_a_verb() -> None:
+    # Gmail and Mail.ru in Russian end the header with the sender's address, not with «пишет:»
+    gmail = (
+        "Добрый день.\n\nвт, 26 мар. 2024 г. в 16:05, Бухгалтер <buh.dashieva@gmail.com>:\n"
+        "> Баир, компенсацию за отпуск не начисляем.\n\nЭто бухгалтер моего бывшего работодателя.\n"
+    )
+    cleaned = clean(gmail)
+    assert "Это бухгалтер" in cleaned.body_text and "компенсацию" not in cleaned.body_text
+    assert "buh.dashieva" not in cleaned.facts_text
+    mail_ru = (
+        "Здравствуйте, перешлю вам наше письмо директору.\n\n"
+        "Понедельник, 19 февраля 2024, 8:05 +07:00 от Сварщики <svarka@mail.ru>:\n"
+        "Просим выдать спецодежду, работаем в своём.\n"
+    )
+    assert "Просим выдать спецодежду" in clean(mail_ru).body_text  # «перешлю» points to it
+    assert "спецодежду" not in clean(mail_ru.replace("перешлю вам", "вот")).body_text

@@ -195,3 +195,14 @@ def test_a_clear_labour_sentence_is_never_silently_out_of_scope(analyzer: Analyz
     )
     analysis = analyzer.analyze(plain)
     assert analysis.categories == ["out_of_scope"] and not analysis.needs_review
+
+
+def test_region_named_only_in_the_quoted_letter(analyzer: Analyzer) -> None:
+    quote = (
+        "> Руслан, расчёт выдаётся после сдачи спецодежды.\n> ООО «Сервис», г. Сургут, ул. Профсоюзов, 37\n\n"
+    )
+    own = "Спецодежду я сдал, расчёт не выплачен второй месяц."
+    text = "вс, 3 мар. 2024 г. в 22:16, Руслан <ruslan@gmail.com>:\n" + quote + own
+    assert analyzer.analyze(text).facts.region == "Ханты-Мансийский автономный округ — Югра"
+    # the writer's own place comes first
+    assert analyzer.analyze(text + " Работаю в Тюмени.").facts.region == "Тюменская область"
