@@ -22,11 +22,16 @@ def normalise(text: str) -> str:
     return _DIGIT_RE.sub("0", text.lower().replace("ё", "е"))
 
 
+# chat abbreviations read as the word they stand for, so «зп не было 2 мес» shares its lemmas with
+# «зарплаты не было два месяца»
+_ABBREVIATIONS = {"зп": "зарплата", "зпл": "зарплата", "мес": "месяц"}
+
+
 def lemma_tokens(text: str) -> list[str]:
     """Lemmas with stop words dropped; «не» is glued to the next lemma («не_платить»)."""
     result: list[str] = []
     negate = False
-    for word in _WORD_RE.findall(text.lower()):
+    for word in _WORD_RE.findall(text.lower().replace("з/п", "зп")):
         if word == "не" or word == "нет" or word == "без":
             negate = True
             result.append(word)
@@ -37,7 +42,7 @@ def lemma_tokens(text: str) -> list[str]:
             continue
         if word in STOP:
             continue
-        lemma = morph.lemma(word)
+        lemma = _ABBREVIATIONS.get(word) or morph.lemma(word)
         result.append(f"не_{lemma}" if negate else lemma)
         negate = False
     return result

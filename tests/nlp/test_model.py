@@ -35,3 +35,10 @@ def test_training_is_deterministic() -> None:
     assert first_meta == second_meta
     for name, array in first_arrays.items():
         assert np.array_equal(array, second_arrays[name]), name
+
+
+def test_chat_abbreviations_share_the_lemmas_of_their_words() -> None:
+    from nlp.features import lemma_tokens
+
+    assert lemma_tokens("зп не было 2 мес") == lemma_tokens("зарплаты не было 2 месяца")
+    assert lemma_tokens("з/п задерживают") == lemma_tokens("зарплату задерживают")
