@@ -1,5 +1,5 @@
-"""Questions from the employer's side, and a landlord's about a tenant's wages: out_of_scope whatever labour
-words they use.
+"""Questions from the employer's side, a landlord's about a tenant's wages, and reports by people with no
+stake in the business: out_of_scope whatever labour words they use.
 
 An owner, a director, a personnel officer or the firm's lawyer asking how to dismiss, fine or pay their own
 worker («я ИП, у меня кафе … как мне её правильно уволить?») describes a labour relation in the classifier's
@@ -81,6 +81,62 @@ _LANDLORD_VOICE = re.compile(
 )
 
 
+# someone with no stake in the business reports its violations: a customer, a neighbour, a competitor, a
+# journalist, a tipster who says they do not work there («Сам я там не работаю, просто хожу мимо»,
+# «Пишу как посетитель», «никого из персонала не знаю»)
+_OUTSIDER_VOICE = re.compile(
+    r"\b(?:я|сам|сама|сами|мы)\b(?:,?\s+[\w-]+){0,4}?,?\s+"
+    r"(?:не работа(?:ю|ла|л|ем|ли)|никогда не работал\w*)\b|"
+    r"\bне (?:являюсь|являемся) (?:\w+ )?(?:работник|сотрудник)\w*|"
+    r"\b(?:я|мы) не (?:работник|сотрудник|работница)\w*|"
+    r"\b(?:никакого )?отношения (?:\w+ ){0,3}не имею|\bне имею (?:\w+ ){0,3}отношения|"
+    r"\bни я,? ни\b[^.!?\n]{0,60}\bне работа|"
+    r"\bникого (?:из (?:персонала|работников|сотрудников|них) )?(?:там )?не знаю|"
+    r"\b(?:пишу|обращаюсь|пишем) как (?:посетитель|покупатель|клиент|житель|жительница|сосед|соседка|"
+    r"гражданин|журналист|блогер|налогоплательщик|прохож|конкурент)\w*",
+    re.IGNORECASE,
+)
+# … unless that is what the employer claims or the records show («говорят, что я там не работала», «официально
+# я там не работаю», «я вообще не работала у них получается»)
+_CLAIMED_BEFORE = re.compile(
+    r"(?:говор|сказа|утвержда|заявля|будто|якобы|считают|отвеча|пишут|мол\b|официально|по документам|типа|"
+    r"как бы|выходит|получается)[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+# … or the writer, a relative or a workmate works there, or the writer writes for them
+_STAKE_VOICE = re.compile(
+    r"\b(?:мо[йяиеё]|наш\w*)\s+(?:\w+\s+)?(?:сын\w*|доч\w*|муж\w*|жен[аыуе]|брат\w*|сестр\w*|мам\w*|мать|"
+    r"матер\w*|отц\w*|отец|пап\w*|коллег\w*|товарищ\w*|напарни\w*|внук\w*|племянни\w*|супруг\w*)\b|"
+    r"\bя\s+(?:[\w-]+\s+){0,2}?(?<!не )(?:работаю|работала|работал|тружусь|устроил\w*)\b|"
+    r"\bработаем\b|\bнас (?:\w+ ){0,4}(?:перевели|уволили|оформили|заставля\w*|не оформ\w*)|"
+    r"\bменя (?:уволи|не оформ|заставля|штрафу|вынужда|принял)|"
+    r"\b(?:мне|нам) не (?:плат|выплат|да[ею]т|оформ|доплат)|"
+    r"\bу нас (?:на|в) (?:работе|цеху|цехе|участке|складе|смене|бригаде)|"
+    r"\b(?:за|от имени|вместо) (?:него|неё|нее|них)\b|\b(?:он|она|они) (?:\w+ )?(?:писать )?бо(?:и|я)тся|"
+    r"\bпо (?:его|её|ее|их) просьбе",
+    re.IGNORECASE,
+)
+
+
+_TIME_WORDS = re.compile(r"смен|день|дня|дни|недел|выходн|месяц|числ|врем|год|раз\b", re.IGNORECASE)
+
+
+def outsider_report(text: str) -> bool:
+    """The writer reports a business's violations and says they have no stake in it: no worker of it, nor a
+    relative's or workmate's voice."""
+    for match in _OUTSIDER_VOICE.finditer(text):
+        if _CLAIMED_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        if re.match(r"[^.!?\n]{0,30}\b(?:получается|выходит|по документам)", text[match.end() :]):
+            continue  # «я вообще не работала у них получается 2 года???»
+        if re.search(r"будто|якобы|официально|по документам", match.group(), re.IGNORECASE):
+            continue
+        if _TIME_WORDS.search(match.group()):
+            continue  # «я в ту смену вообще не работала»: a worker's day off, not an outsider
+        return _STAKE_VOICE.search(text) is None
+    return False
+
+
 def landlord_of_worker(text: str) -> bool:
     """The writer lets housing to a worker and complains of the rent the worker's late wages leave unpaid."""
     return _LANDLORD_VOICE.search(text) is not None and _WORKER_VOICE.search(text) is None
@@ -97,5 +153,6 @@ def employer_question(text: str) -> bool:
 
 
 def not_a_workers_grievance(text: str) -> bool:
-    """The employer's question or the landlord's letter: out_of_scope whatever labour words it uses."""
-    return employer_question(text) or landlord_of_worker(text)
+    """The employer's question, the landlord's letter or an outsider's report: out_of_scope whatever labour
+    words it uses."""
+    return employer_question(text) or landlord_of_worker(text) or outsider_report(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import Analyzer
-from nlp.scope import employer_question, landlord_of_worker
+from nlp.scope import employer_question, landlord_of_worker, outsider_report
 
 
 @pytest.mark.parametrize(
@@ -115,3 +115,44 @@ def test_the_pipeline_keeps_a_landlords_letter_out(analyzer: Analyzer) -> None:
         "со мной рассчитался. Новосибирск."
     )
     assert analyzer.analyze(text).categories == ["out_of_scope"]
+
+
+@pytest.mark.parametrize(
+    ("text", "outsider"),
+    [
+        (
+            "На рынке продавцы без договоров, получают наличкой. Сам я пенсионер, там не работаю, хожу за продуктами.",
+            True,
+        ),
+        ("Пишу как посетитель. Администратор орала на официантку, что вычтет 3000 из зарплаты.", True),
+        ("Я к этой стройке не имею отношения, сосед нанял бригаду и месяц им не платит.", True),
+        ("Ни я, ни кто-либо из членов движения в этой организации не работает, сведения от жителей.", True),
+        # the employer's claim or the records, not the writer's word
+        ("Мне должны за 2 месяца. Теперь говорят, что я там не работала.", False),
+        ("Можно ли что-то сделать, если официально я там не работаю?", False),
+        (
+            "последний работодатель не отображается, ну типа я вообще не работала у них получается 2 года???",
+            False,
+        ),
+        # a worker's day off; a worker or a relative with a stake
+        ("Я работаю там кассиром. Удержали 11 400, хотя я в ту смену вообще не работала.", False),
+        ("Сам я там не работаю, а мой сын работает грузчиком, ему не платят.", False),
+        ("Пишу как соседка, сам он писать боится: ему отрезало пальцы на пилораме.", False),
+    ],
+)
+def test_outsider_report(text: str, outsider: bool) -> None:
+    assert outsider_report(text) is outsider
+
+
+def test_the_pipeline_keeps_an_outsiders_report_out_and_a_danger_in(analyzer: Analyzer) -> None:
+    report = (
+        "Сообщаю о нарушениях в ресторане «Морской бриз» в Сочи. Официанты и повара работают без договоров, "
+        "зарплату получают наличными. Я не работник этого ресторана, я просто житель Сочи."
+    )
+    assert analyzer.analyze(report).categories == ["out_of_scope"]
+    danger = (
+        "Анонимно. Сам я на этом объекте не работаю, хожу мимо. Стройка ЖК в Уфе: рабочие на 12-м этаже ходят по "
+        "краю перекрытий без поясов, ограждений нет."
+    )
+    result = analyzer.analyze(danger)
+    assert result.urgent and result.categories != ["out_of_scope"]
