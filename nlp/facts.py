@@ -516,11 +516,15 @@ _SLANG_MONEY_RE = LowerPattern(
 )
 
 
+# words without which no amount in words is read: a multiplier or the currency
+_WORD_MULTIPLIER_HINTS = ("тыс", "тыщ", "миллион", "млн", "лям", "рубл")
+
+
 def word_money_spans(text: str) -> list[tuple[int, int, float]]:
     """(start, end, roubles) for amounts written in words."""
     folded = fold_case(text)
     spans: list[tuple[int, int, float]] = []
-    if any(word in folded for word in ("тыс", "тыщ", "миллион", "млн", "лям", "рубл")):
+    if any(word in folded for word in _WORD_MULTIPLIER_HINTS):
         for match in _word_money_re().finditer(folded):
             currency = match.group("cur") or match.group("cur2")
             if _NOT_MONEY_AFTER.match(folded, match.end()) and not currency:
@@ -556,12 +560,7 @@ def _word_money_re() -> re.Pattern[str]:
 
 
 _WORD_MONEY_HINTS = (
-    "лям",
-    "тыс",
-    "тыщ",
-    "миллион",
-    "млн",
-    "рубл",
+    *_WORD_MULTIPLIER_HINTS,
     "полтинник",
     "полтос",
     "двадцатк",

@@ -122,6 +122,11 @@ _STAKE_VOICE = re.compile(
 )
 
 
+# … in the disclaimer itself or right after it: «официально я там не работаю», «я вообще не работала у них
+# получается 2 года???»
+_CLAIMED_INSIDE = re.compile(r"будто|якобы|официально|по документам", re.IGNORECASE)
+_CLAIMED_AFTER = re.compile(r"[^.!?\n]{0,30}\b(?:получается|выходит|по документам)", re.IGNORECASE)
+# «я в ту смену вообще не работала»: a worker's day off, not an outsider
 _TIME_WORDS = re.compile(r"смен|день|дня|дни|недел|выходн|месяц|числ|врем|год|раз\b", re.IGNORECASE)
 
 
@@ -129,14 +134,13 @@ def outsider_report(text: str) -> bool:
     """The writer reports a business's violations and says they have no stake in it: no worker of it, nor a
     relative's or workmate's voice."""
     for match in _OUTSIDER_VOICE.finditer(text):
-        if _CLAIMED_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+        if (
+            _CLAIMED_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            or _CLAIMED_AFTER.match(text, match.end())
+            or _CLAIMED_INSIDE.search(match.group())
+            or _TIME_WORDS.search(match.group())
+        ):
             continue
-        if re.match(r"[^.!?\n]{0,30}\b(?:получается|выходит|по документам)", text[match.end() :]):
-            continue  # «я вообще не работала у них получается 2 года???»
-        if re.search(r"будто|якобы|официально|по документам", match.group(), re.IGNORECASE):
-            continue
-        if _TIME_WORDS.search(match.group()):
-            continue  # «я в ту смену вообще не работала»: a worker's day off, not an outsider
         return _STAKE_VOICE.search(text) is None
     return False
 

@@ -21,7 +21,8 @@ class Rule:
     reason: str
     patterns: tuple[LowerPattern, ...]
     unless: tuple[LowerPattern, ...]
-    # skip a sentence about a relative that names no work («отчим умер в сентябре»)
+    # skip a sentence about a relative, or set at home or on holiday, that names no work («отчим умер в
+    # сентябре», «дома колол дрова и рассёк ногу»)
     family_guard: bool = False
 
 
@@ -84,26 +85,17 @@ def _rule_matches(folded: list[str]) -> Iterator[tuple[str, int]]:
             continue
         for at, sentence in enumerate(folded):
             if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
-                if rule.family_guard and (
-                    _about_family_off_work(folded, at, config) or _injured_off_work(folded, at, config)
-                ):
+                if rule.family_guard and _off_work_story(folded, at, config):
                     continue
                 yield rule.reason, at
 
 
-def _about_family_off_work(folded: list[str], at: int, config: Rules) -> bool:
-    """A life story's relative («отчим умер в сентябре», «мама упала и сломала шейку бедра») in a sentence
-    that, with the one before it, names no work: not a worker's death or injury (the classifier's urgency head
-    still weighs the complaint)."""
-    if not any(p.search(folded[at]) for p in config.family):
-        return False
-    return not _in_or_after(folded, at, (*config.workplace, *config.family_work))
-
-
-def _injured_off_work(folded: list[str], at: int, config: Rules) -> bool:
-    """An injury at home, on holiday or on a day off, in a sentence that, with the one before it, names no
-    work («В отпуске в Турции я упала и сломала лодыжку»)."""
-    if not any(p.search(folded[at]) for p in config.off_work):
+def _off_work_story(folded: list[str], at: int, config: Rules) -> bool:
+    """A life story's relative («отчим умер в сентябре», «мама упала и сломала шейку бедра») or an injury
+    at home or on holiday («В отпуске в Турции я упала и сломала лодыжку») in a sentence that, with the one
+    before it, names no work: not a worker's death or injury (the classifier's urgency head still weighs the
+    complaint)."""
+    if not any(p.search(folded[at]) for p in (*config.family, *config.off_work)):
         return False
     return not _in_or_after(folded, at, (*config.workplace, *config.family_work))
 
