@@ -278,6 +278,8 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch139.jsonl",
         "blind_batch143.jsonl",
         "blind_batch151.jsonl",
+        "blind_batch159.jsonl",
+        "blind_batch163.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
