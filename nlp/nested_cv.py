@@ -27,6 +27,7 @@ from nlp.pipeline import Analyzer
 from nlp.split import sentences
 from nlp.train import PARAMS, _macro, fit, taxonomy_codes
 from nlp.translit import analysis_text
+from nlp.urgency import rules as rules_config
 
 WEIGHTS = [0.3, 0.4, 0.5, 0.6]
 THRESHOLDS = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
@@ -36,6 +37,9 @@ OUTER_SEED = 7
 
 URGENT_THRESHOLDS = [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 LABOUR_OVERRIDES = [None, 0.7, 0.8, 0.85, 0.9, 0.95]
+# floors of the urgency head under which the death and accident rules and the workplace_accident category
+# raise no alarm (`accident_head_floor` in nlp/rules/urgency.yaml)
+URGENT_HEAD_FLOORS = [0.0, 0.001, 0.002, 0.005, 0.01, 0.02]
 
 
 def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -66,12 +70,15 @@ def nested_scores(
         whole = Analyzer(model, use_ner=False).analyze_many(texts)  # the pipeline as it runs
         model.urgent_threshold = 2.0  # urgency without the head; the head is added in `urgency`
         analyses = Analyzer(model, use_ner=False).analyze_many(texts)
+        unweighed = Analyzer(model, use_ner=False, accident_head_floor=0.0).analyze_many(texts)
         result.append(
             {
                 "doc": np.array([d for d, _, _ in pairs]),
                 "sent": np.array([s for _, s, _ in pairs]),
                 "head": np.array([u for _, _, u in pairs]),
                 "rules": np.array([a.urgent for a in analyses]),
+                "unweighed": np.array([a.urgent for a in unweighed]),
+                "reason": np.array([a.urgent_reason or "" for a in unweighed]),
                 "urgent": np.array([bool(records[i].get("urgent")) for i in test_idx]),
                 "ids": np.array([str(records[i]["id"]) for i in test_idx]),
                 "Y": np.array([[int(c in records[i]["categories"]) for c in categories] for i in test_idx]),
@@ -83,7 +90,8 @@ def nested_scores(
 
 def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     """Urgent recall and precision of the whole pipeline with the fold models on the held-out folds: the
-    rules alone, and the rules or the urgency head from each threshold."""
+    rules alone, the rules or the urgency head from each threshold, and (at the chosen threshold) the rules
+    without the floor, their death and accident alarms kept only where the head gives at least each floor."""
     gold = np.concatenate([fold["urgent"] for fold in scores])
     rules = np.concatenate([fold["rules"] for fold in scores])
     head = np.concatenate([fold["head"] for fold in scores])
@@ -99,10 +107,18 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
             "missed_ids": ids[gold & ~pred].tolist(),  # training complaints: safe to read
         }
 
+    # without the floor, then dropping the alarms of the rules the head weighs below each floor
+    unweighed = np.concatenate([fold["unweighed"] for fold in scores])
+    reasons = np.concatenate([fold["reason"] for fold in scores])
+    weighed = np.isin(reasons, [rule.reason for rule in rules_config().rules if rule.weighed_by_head])
+    head_fires = head >= PARAMS["urgent_threshold"]
     return {
         "gold_urgent": int(gold.sum()),
         "rules": measure(rules),
         "rules_or_head": {str(t): measure(rules | (head >= t)) for t in URGENT_THRESHOLDS},
+        "rules_from_head_floor": {
+            str(f): measure((unweighed & ~(weighed & (head < f))) | head_fires) for f in URGENT_HEAD_FLOORS
+        },
     }
 
 

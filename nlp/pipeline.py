@@ -96,10 +96,18 @@ class Analyzer:
     _default: Analyzer | None = None
     _lock = threading.Lock()
 
-    def __init__(self, classifier: Model | None = None, max_chars: int = MAX_CHARS, use_ner: bool = True):
+    def __init__(
+        self,
+        classifier: Model | None = None,
+        max_chars: int = MAX_CHARS,
+        use_ner: bool = True,
+        accident_head_floor: float | None = None,
+    ):
         self._classifier = classifier
         self.max_chars = max_chars
         self.use_ner = use_ner
+        # None: `accident_head_floor` of nlp/rules/urgency.yaml (nested CV compares it with 0: no floor)
+        self.accident_head_floor = accident_head_floor
 
     @classmethod
     def default(cls) -> Analyzer:
@@ -241,6 +249,14 @@ class Analyzer:
             state.facts.organizations = F._unique(state.facts.organizations + found_orgs)
             state.facts.persons = F._unique(state.facts.persons + found_persons)
 
+    def _head_floor(self, clf: Model) -> float:
+        """The urgency head's floor for the death and accident rules (0 for a model without the head)."""
+        if clf.urgent_coef is None:
+            return 0.0
+        if self.accident_head_floor is not None:
+            return self.accident_head_floor
+        return urgency.rules().accident_head_floor
+
     def _finish(self, state: _State) -> Analysis:
         clf = self.classifier
         sents = state.sents
@@ -267,6 +283,7 @@ class Analyzer:
                 scores,
                 encoded.urgent_proba,
                 clf.urgent_threshold,
+                self._head_floor(clf),
             )
 
         urgent, reason = assess_urgency(categories)

@@ -24,6 +24,8 @@ class Rule:
     # skip a sentence about a relative, or set at home or on holiday, that names no work («отчим умер в
     # сентябре», «дома колол дрова и рассёк ногу»)
     family_guard: bool = False
+    # counts only when the classifier's urgency head gives the complaint at least `accident_head_floor`
+    weighed_by_head: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Rules:
     family: tuple[LowerPattern, ...] = ()
     family_work: tuple[LowerPattern, ...] = ()
     off_work: tuple[LowerPattern, ...] = ()
+    accident_head_floor: float = 0.0
 
 
 def _compile(patterns: list[str] | None) -> tuple[LowerPattern, ...]:
@@ -53,7 +56,13 @@ def rules(path: Path = RULES_PATH) -> Rules:
     mass = data["mass_wage_arrears"]
     return Rules(
         tuple(
-            Rule(r["reason"], _compile(r["patterns"]), _compile(r.get("unless")), bool(r.get("family_guard")))
+            Rule(
+                r["reason"],
+                _compile(r["patterns"]),
+                _compile(r.get("unless")),
+                bool(r.get("family_guard")),
+                bool(r.get("weighed_by_head")),
+            )
             for r in data["rules"]
         ),
         mass["reason"],
@@ -67,6 +76,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
         _compile(data.get("family")),
         _compile(data.get("family_work")),
         _compile(data.get("off_work")),
+        float(data.get("accident_head_floor", 0.0)),
     )
 
 
@@ -74,8 +84,8 @@ def _fold(sentences: list[str]) -> list[str]:
     return [s.lower().replace("ё", "е") for s in sentences]
 
 
-def _rule_matches(folded: list[str]) -> Iterator[tuple[str, int]]:
-    """(reason, sentence index) of every rule that fires on a folded sentence, in file order then sentence
+def _rule_matches(folded: list[str]) -> Iterator[tuple[Rule, int]]:
+    """(rule, sentence index) of every rule that fires on a folded sentence, in file order then sentence
     order; lazy, so the first match costs no more than finding it."""
     whole = "\n".join(folded)
     config = rules()
@@ -87,7 +97,7 @@ def _rule_matches(folded: list[str]) -> Iterator[tuple[str, int]]:
             if any(p.search(sentence) for p in firing) and not any(p.search(sentence) for p in rule.unless):
                 if rule.family_guard and _off_work_story(folded, at, config):
                     continue
-                yield rule.reason, at
+                yield rule, at
 
 
 def _off_work_story(folded: list[str], at: int, config: Rules) -> bool:
@@ -107,7 +117,7 @@ def _in_or_after(folded: list[str], at: int, patterns: tuple[LowerPattern, ...])
 
 def rule_reason(sentences: list[str]) -> str | None:
     """The reason of the first rule (in file order) that fires on any sentence."""
-    return next((reason for reason, _ in _rule_matches(_fold(sentences))), None)
+    return next((rule.reason for rule, _ in _rule_matches(_fold(sentences))), None)
 
 
 def assess(
@@ -117,6 +127,7 @@ def assess(
     scores: dict[str, float] | None = None,
     urgent_proba: float = 0.0,
     urgent_threshold: float = 2.0,
+    head_floor: float = 0.0,
 ) -> tuple[bool, str | None]:
     """(urgent, reason) for a complaint given its sentences, predicted categories, facts and the
     classifier's category scores. Urgency prefers recall: a category counts here from a lower score
@@ -131,21 +142,29 @@ def assess(
     Last, the classifier's urgency head (``urgent_proba`` ≥ ``urgent_threshold``) catches accidents and
     dangers told in words no rule knows («бык затоптал», «кровля села, двоих привалило»); its reason is an
     accident when the classifier scores workplace_accident above occupational_safety, else a danger. For a
-    complaint classified only as out_of_scope the head counts only when the text speaks of a workplace."""
+    complaint classified only as out_of_scope the head counts only when the text speaks of a workplace.
+
+    The head also weighs the death and accident rules (``weighed_by_head``) and the workplace_accident
+    category: below ``head_floor`` (the pipeline passes ``accident_head_floor``) they raise no alarm — a life
+    story's «в 2018 году попал под машину», «папа умер в больнице от инсульта» get almost nothing from the
+    head, trained on whole complaints; dangers, poisonings and mass arrears do not ask it."""
     config = rules()
     scores = scores or {}
     out_of_scope = categories == ["out_of_scope"]
     folded = _fold(sentences)
-    for reason, at in _rule_matches(folded):
+    heard = urgent_proba >= head_floor
+    for rule, at in _rule_matches(folded):
+        if rule.weighed_by_head and not heard:
+            continue
         if not out_of_scope:
-            return True, reason
+            return True, rule.reason
         if _in_or_after(folded, at, config.workplace):
-            return True, reason
+            return True, rule.reason
 
     def likely(category: str) -> bool:
         return category in categories or scores.get(category, 0.0) >= config.classifier_min_score
 
-    if likely("workplace_accident") and not out_of_scope:
+    if heard and likely("workplace_accident") and not out_of_scope:
         return True, ACCIDENT_REASON
     text = " ".join(folded)
     wages = likely("wage_arrears") or likely("final_pay") or config.arrears.search(text) is not None

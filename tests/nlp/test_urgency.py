@@ -86,6 +86,27 @@ def test_classifier_scores_count_below_the_decision_threshold() -> None:
     assert assess(["Задержка по расчёту."], ["dismissal"], 30, {"final_pay": 0.3}) == (True, MASS)
 
 
+def test_the_urgency_head_weighs_the_death_and_accident_rules() -> None:
+    """Below the head floor an accident the rules read in a life story («в 2018 году попал под машину») or the
+    workplace_accident category raises no alarm; from the floor it does; dangers and mass arrears do not ask
+    the head."""
+    story = ["Я инвалид второй группы, в 2018 году попал под машину, после этого ампутация ноги."]
+    assert assess(story, ["leave"], None, {}, 0.0) == (True, ACC)  # no floor: the rules alone
+    assert assess(story, ["leave"], None, {}, 0.001, 0.2, 0.005) == (False, None)
+    assert assess(story, ["leave"], None, {}, 0.01, 0.2, 0.005) == (True, ACC)
+    scored = {"workplace_accident": 0.3}
+    assert assess(["Что-то случилось на складе."], ["leave"], None, scored, 0.001, 0.2, 0.005) == (
+        False,
+        None,
+    )
+    height = ["Монтируем кровлю на высоте без страховки, пристегнуться некуда."]
+    assert assess(height, ["occupational_safety"], None, {}, 0.0, 0.2, 0.005) == (True, DANGER)
+    assert assess(["Зарплату не платят всему цеху."], ["wage_arrears"], 40, {}, 0.0, 0.2, 0.005) == (
+        True,
+        MASS,
+    )
+
+
 @pytest.mark.parametrize(
     ("sentence", "reason"),
     [
@@ -151,6 +172,7 @@ def test_classifier_scores_count_below_the_decision_threshold() -> None:
         ("вчера на МКАДе на секунду отключился и чуть не въехал в фуру", DANGER),
         ("на заказе меня сбил самокатчик, трещина в лодыжке", ACC),
         ("Сын ушёл со смены на крышу корпуса, я боюсь за его жизнь.", DANGER),
+        ("За последние два месяца к нам в аптеку дважды заходили с ножом, требовали деньги.", DANGER),
         # not urgent
         ("Мама лежит в больнице, а отпуск не дают.", None),
         ("Меня завалило работой, переработки не оплачивают.", None),
@@ -167,6 +189,7 @@ def test_classifier_scores_count_below_the_decision_threshold() -> None:
         ("У нас нет медицинской страховки.", None),
         ("Отец умер, а мне не дали отпуск на похороны.", None),
         ("Мёртвый сезон, нас отправили в простой.", None),
+        ("Пришёл с ножом и вилкой на обед, а столовую закрыли.", None),
         ("Прошу проверить датчики учёта рабочего времени, они не работают.", None),
         ("Работаю фельдшером на скорой помощи, зарплату задерживают.", None),
         ("Я лежала в больнице с пневмонией, а меня уволили.", None),

@@ -208,7 +208,9 @@ def test_nested_cv_urgency_measure() -> None:
     fold = {
         "urgent": np.array([True, True, False, False]),
         "rules": np.array([True, False, True, False]),
-        "head": np.array([0.1, 0.8, 0.2, 0.9]),
+        "unweighed": np.array([True, False, True, False]),
+        "reason": np.array([DANGER_REASON, "", ACCIDENT_REASON, ""]),
+        "head": np.array([0.1, 0.8, 0.001, 0.9]),
         "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4"]),
     }
     report = urgency([fold])
@@ -224,6 +226,15 @@ def test_nested_cv_urgency_measure() -> None:
         "precision": 0.5,
         "missed": 0,
         "false_alarms": 2,
+        "missed_ids": [],
+    }
+    # a floor drops the accident alarm the head gives 0.001 (tr-3), not the danger alarm it gives 0.1 (tr-1)
+    assert report["rules_from_head_floor"]["0.0"]["false_alarms"] == 2
+    assert report["rules_from_head_floor"]["0.005"] == {
+        "recall": 1.0,
+        "precision": round(2 / 3, 4),
+        "missed": 0,
+        "false_alarms": 1,
         "missed_ids": [],
     }
 
