@@ -330,16 +330,16 @@ def test_nested_cv_whole_pipeline_measure() -> None:
     assert report["labour_as_oos_ids"] == ["tr-2"] and report["oos_as_labour_ids"] == []
 
 
-def test_the_model_head_silences_an_old_road_accident_in_a_leave_complaint() -> None:
-    """The accident rule reads «попал под машину» in a disabled worker's leave complaint; the urgency head of
-    the shipped model gives it less than `accident_head_floor`, so no alarm — and without the floor the rule
-    alone would raise one. A real accident at work stays urgent."""
+def test_the_model_head_silences_an_old_injury_in_a_hiring_complaint() -> None:
+    """The accident rule reads «сломал позвоночник» in a wheelchair user's complaint about a refused job; the
+    urgency head of the shipped model gives it less than `accident_head_floor`, so no alarm — and without the
+    floor the rule alone would raise one. A real accident at work stays urgent."""
     from nlp import Analyzer
 
     story = (
-        "Здравствуйте. Я инвалид 2 группы, в 2018 году попал под машину, после этого ампутация ноги ниже колена. "
-        "Работаю диспетчером в ООО «Калугатранссервис» в Калуге. По закону инвалидам положен удлинённый отпуск "
-        "не менее 30 календарных дней, а мне дают 28, как всем."
+        "Здравствуйте. В 2017 году я нырнул в реку и сломал позвоночник, с тех пор на коляске. Работаю "
+        "программистом. В ООО «Цифровые решения» мне отказали в приёме, когда увидели коляску, хотя прошёл два "
+        "собеседования."
     )
     assert not Analyzer().analyze(story).urgent
     assert Analyzer(accident_head_floor=0.0).analyze(story).urgent_reason == ACCIDENT_REASON
