@@ -134,7 +134,7 @@ _CLAIMED_INSIDE = re.compile(r"будто|якобы|официально|по �
 _CLAIMED_AFTER = re.compile(r"[^.!?\n]{0,30}\b(?:получается|выходит|по документам)", re.IGNORECASE)
 # «я в ту смену вообще не работала»: a worker's day off, not an outsider; «я там уже не работаю», «больше я
 # нигде не работаю»: a former worker, or one with no other job
-_TIME_WORDS = re.compile(
+_STILL_A_WORKER_WORDS = re.compile(
     r"смен|день|дня|дни|недел|выходн|месяц|числ|врем|год|раз\b|нигде|больше|уже|теперь|сейчас|пока\b",
     re.IGNORECASE,
 )
@@ -148,7 +148,7 @@ def outsider_report(text: str) -> bool:
             _CLAIMED_BEFORE.search(text, max(0, match.start() - 40), match.start())
             or _CLAIMED_AFTER.match(text, match.end())
             or _CLAIMED_INSIDE.search(match.group())
-            or _TIME_WORDS.search(match.group())
+            or _STILL_A_WORKER_WORDS.search(match.group())
         ):
             continue
         return _STAKE_VOICE.search(text) is None
