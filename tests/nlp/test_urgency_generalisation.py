@@ -295,6 +295,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch171.jsonl",
         "blind_batch175.jsonl",
         "blind_batch179.jsonl",
+        "blind_batch183.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
