@@ -183,6 +183,25 @@ def test_the_urgency_head_backs_up_the_rules() -> None:
     assert assess(["На складе козырёк нависает."], ["out_of_scope"], None, {}, 0.95, 0.7) == (True, ACC)
 
 
+def test_an_outsiders_report_of_a_danger_to_workers_is_urgent() -> None:
+    # «рабочие» in the plural name the workplace for an out_of_scope complaint; «рабочие дни» do not
+    roof = [
+        "Хожу каждый день мимо дома на ул. Мира — там меняют кровлю.",
+        "Рабочие ходят по самому краю крыши без страховочных верёвок, ограждения нет.",
+    ]
+    assert assess(roof, ["out_of_scope"], None) == (True, DANGER)
+    assert assess(["Рабочие дни у нас по 12 часов, ограждения нет."], ["out_of_scope"], None) == (False, None)
+
+
+def test_an_outsiders_report_of_mass_arrears_told_without_the_word_wages() -> None:
+    couriers = [
+        "Курьер сказал, что у них на точке 15 курьеров и сборщиков полтора месяца не получили ни рубля."
+    ]
+    assert assess(couriers, ["out_of_scope"], 15) == (True, MASS)
+    refund = ["В магазине 15 покупателей не получили ни рубля возврата."]
+    assert assess(refund, ["out_of_scope"], 15) == (False, None)
+
+
 def test_the_committed_model_has_an_urgency_head(analyzer: Analyzer) -> None:
     clf = model()
     assert clf.urgent_coef is not None and 0.0 < clf.urgent_threshold < 1.0
