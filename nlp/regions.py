@@ -1035,6 +1035,7 @@ def _is_ordinary_adjective(word: str) -> bool:
         bool(morph.analyzer().word_is_known(word.lower()))
         and parse.tag.POS in ("ADJF", "ADJS", "PRTF")
         and "Geox" not in parse.tag
+        and "Poss" not in parse.tag  # «с. Верховажье», «с. Медвежье»: possessive adjectives are rare as words
     )
 
 
