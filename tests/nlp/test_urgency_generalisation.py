@@ -198,6 +198,10 @@ def test_an_outsiders_report_of_mass_arrears_told_without_the_word_wages() -> No
         "Курьер сказал, что у них на точке 15 курьеров и сборщиков полтора месяца не получили ни рубля."
     ]
     assert assess(couriers, ["out_of_scope"], 15) == (True, MASS)
+    milkmaids = [
+        "Доярки, с которыми я каждый день пересекаюсь у колонки, говорят, что им не платят с апреля."
+    ]
+    assert assess(milkmaids, ["out_of_scope"], 14) == (True, MASS)
     refund = ["В магазине 15 покупателей не получили ни рубля возврата."]
     assert assess(refund, ["out_of_scope"], 15) == (False, None)
 
