@@ -161,7 +161,8 @@ _STAKE_VOICE = re.compile(
     r"\bнас (?:\w+ ){0,2}человек|"
     # «я кассир», «мы, грузчики», «нас, ночных грузчиков», «сама продавщица», «пишу как напарник»
     # (not «Сам я курьером не работаю»)
-    rf"\b(?:мы|я)\s*[,—-]+\s*(?:\w+\s+){{0,2}}{_TRADE}\b{_NOT_DENIED}|\bя\s+(?:—\s+)?(?:[\w-]+\s+)?{_TRADE}\b{_NOT_DENIED}|"
+    rf"\b(?:мы|я)\s*[,—-]+\s*(?:\w+\s+){{0,2}}{_TRADE}\b{_NOT_DENIED}|"
+    rf"\bя\s+(?:—\s+)?(?:[\w-]+\s+)?{_TRADE}\b{_NOT_DENIED}|"
     rf"\bнас,?\s+(?:\w+\s+)?{_TRADE}|\b(?:сама|сам)\s+(?:\w+\s+)?(?:{_TRADE}|там)\b{_NOT_DENIED}|"
     r"\b(?:как|в качестве)\s+(?:коллег|напарни|работни|сотрудни|представител|член)\w*|"
     # a job seeker turned away, a worker going to work, «Работал на заводе ЖБИ» at the start of a sentence
@@ -218,21 +219,26 @@ _STILL_A_WORKER_WORDS = re.compile(
 )
 
 
-def outsider_report(text: str) -> bool:
-    """The writer reports a business's violations and has no stake in it: says so, or speaks as its customer,
-    patient, passenger or neighbour; no worker of it, nor a relative's or workmate's voice."""
-    if _STAKE_VOICE.search(text) is not None:
-        return False
-    for match in _OUTSIDER_VOICE.finditer(text):
-        if (
+def _says_no_stake(text: str) -> bool:
+    """«Сам я там не работаю», «пишу как посетитель» — not the employer's claim («говорят, что я там не
+    работала») nor a worker's day off («в ту смену я не работала»)."""
+    return any(
+        not (
             _CLAIMED_BEFORE.search(text, max(0, match.start() - 40), match.start())
             or _CLAIMED_AFTER.match(text, match.end())
             or _CLAIMED_INSIDE.search(match.group())
             or _STILL_A_WORKER_WORDS.search(match.group())
-        ):
-            continue
-        return True
-    return _VISITOR_VOICE.search(text) is not None
+        )
+        for match in _OUTSIDER_VOICE.finditer(text)
+    )
+
+
+def outsider_report(text: str) -> bool:
+    """The writer reports a business's violations and has no stake in it: says so, or speaks as its customer,
+    patient, passenger or neighbour; no worker of it, nor a relative's or workmate's voice."""
+    if not _says_no_stake(text) and _VISITOR_VOICE.search(text) is None:
+        return False
+    return _STAKE_VOICE.search(text) is None
 
 
 def landlord_of_worker(text: str) -> bool:
