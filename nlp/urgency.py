@@ -45,21 +45,27 @@ class Rules:
     accident_head_floor: float = 0.0
 
 
-def _compile(patterns: list[str] | None) -> tuple[LowerPattern, ...]:
-    """Patterns are matched on text folded to lower case with «ё» → «е» (see ``nlp.fastre``)."""
-    return tuple(LowerPattern(p) for p in patterns or [])
-
-
 @cache
 def rules(path: Path = RULES_PATH) -> Rules:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    names: dict[str, str] = data.get("names") or {}
+
+    def pattern(text: str) -> LowerPattern:
+        """Matched on text folded to lower case with «ё» → «е» (see ``nlp.fastre``); {name} is one of `names`."""
+        for name, alternatives in names.items():
+            text = text.replace("{" + name + "}", alternatives)
+        return LowerPattern(text)
+
+    def compile_all(patterns: list[str] | None) -> tuple[LowerPattern, ...]:
+        return tuple(pattern(p) for p in patterns or [])
+
     mass = data["mass_wage_arrears"]
     return Rules(
         tuple(
             Rule(
                 r["reason"],
-                _compile(r["patterns"]),
-                _compile(r.get("unless")),
+                compile_all(r["patterns"]),
+                compile_all(r.get("unless")),
                 bool(r.get("family_guard")),
                 bool(r.get("weighed_by_head")),
             )
@@ -67,15 +73,15 @@ def rules(path: Path = RULES_PATH) -> Rules:
         ),
         mass["reason"],
         int(mass["min_workers"]),
-        _compile(mass.get("patterns")),
-        LowerPattern(mass["arrears"]),
+        compile_all(mass.get("patterns")),
+        pattern(mass["arrears"]),
         float(data.get("classifier_min_score", 0.25)),
-        _compile(mass.get("plural_patterns")),
-        _compile(data.get("workplace")),
-        LowerPattern(mass["wage_words"]) if mass.get("wage_words") else None,
-        _compile(data.get("family")),
-        _compile(data.get("family_work")),
-        _compile(data.get("off_work")),
+        compile_all(mass.get("plural_patterns")),
+        compile_all(data.get("workplace")),
+        pattern(mass["wage_words"]) if mass.get("wage_words") else None,
+        compile_all(data.get("family")),
+        compile_all(data.get("family_work")),
+        compile_all(data.get("off_work")),
         float(data.get("accident_head_floor", 0.0)),
     )
 
