@@ -27,6 +27,7 @@ from nlp.pipeline import Analyzer
 from nlp.split import sentences
 from nlp.train import PARAMS, _macro, fit, taxonomy_codes
 from nlp.translit import analysis_text
+from nlp.urgency import fold_text
 from nlp.urgency import rules as rules_config
 
 WEIGHTS = [0.3, 0.4, 0.5, 0.6]
@@ -40,6 +41,10 @@ LABOUR_OVERRIDES = [None, 0.7, 0.8, 0.85, 0.9, 0.95]
 # floors of the urgency head under which the death and accident rules and the workplace_accident category
 # raise no alarm (`accident_head_floor` in nlp/rules/urgency.yaml)
 URGENT_HEAD_FLOORS = [0.0, 0.001, 0.002, 0.005, 0.01, 0.02]
+# scores of wage_arrears / final_pay that count for mass arrears when the classifier did not report the
+# category (`mass_wage_arrears.min_score`; 1.01: only the category or the arrears words)
+MASS_MIN_SCORES = [0.25, 0.3, 0.35, 0.4, 0.5, 1.01]
+WAGE_CODES = {"wage_arrears", "final_pay"}
 
 
 def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -67,6 +72,7 @@ def nested_scores(
         model = Model(arrays, meta)
         pairs = [_scores(model, records[i]["text"], len(categories)) for i in test_idx]
         texts = [records[i]["text"] for i in test_idx]
+        arrears = rules_config().arrears
         whole = Analyzer(model, use_ner=False).analyze_many(texts)  # the pipeline as it runs
         model.urgent_threshold = 2.0  # urgency without the head; the head is added in `urgency`
         analyses = Analyzer(model, use_ner=False).analyze_many(texts)
@@ -79,6 +85,9 @@ def nested_scores(
                 "rules": np.array([a.urgent for a in analyses]),
                 "unweighed": np.array([a.urgent for a in unweighed]),
                 "reason": np.array([a.urgent_reason or "" for a in unweighed]),
+                "rules_reason": np.array([a.urgent_reason or "" for a in analyses]),
+                "wage_reported": np.array([bool(WAGE_CODES & set(a.categories)) for a in analyses]),
+                "arrears_words": np.array([arrears.search(fold_text(t)) is not None for t in texts]),
                 "urgent": np.array([bool(records[i].get("urgent")) for i in test_idx]),
                 "ids": np.array([str(records[i]["id"]) for i in test_idx]),
                 "Y": np.array([[int(c in records[i]["categories"]) for c in categories] for i in test_idx]),
@@ -119,7 +128,30 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
         "rules_from_head_floor": {
             str(f): measure((unweighed & ~(weighed & (head < f))) | head_fires) for f in URGENT_HEAD_FLOORS
         },
+        "mass_min_score": {
+            str(score): measure(_mass_from_score(scores, score) | head_fires) for score in MASS_MIN_SCORES
+        },
     }
+
+
+def _mass_from_score(scores: list[dict[str, np.ndarray]], min_score: float) -> np.ndarray:
+    """The rules' alarms when a wage_arrears or final_pay score counts for mass arrears only from `min_score`
+    (the folds ran at `mass_wage_arrears.min_score` of the rules, the lowest of MASS_MIN_SCORES): a mass alarm
+    is dropped when the category was not reported, no arrears words are in the text and the score is lower."""
+    fuse = PARAMS["fuse_weights"][0]
+    codes = taxonomy_codes()
+    wage = [codes.index(code) for code in sorted(WAGE_CODES)]
+    kept = []
+    for fold in scores:
+        score = (fuse * fold["doc"] + (1 - fuse) * fold["sent"])[:, wage].max(axis=1)
+        dropped = (
+            (fold["rules_reason"] == rules_config().mass_reason)
+            & ~fold["wage_reported"]
+            & ~fold["arrears_words"]
+            & (score < min_score)
+        )
+        kept.append(fold["rules"] & ~dropped)
+    return np.concatenate(kept)
 
 
 def _oos_errors(Y: np.ndarray, pred: np.ndarray, oos: int) -> tuple[np.ndarray, np.ndarray]:

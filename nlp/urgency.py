@@ -43,6 +43,7 @@ class Rules:
     family_work: tuple[LowerPattern, ...] = ()
     off_work: tuple[LowerPattern, ...] = ()
     accident_head_floor: float = 0.0
+    mass_min_score: float = 0.25
 
 
 @cache
@@ -51,7 +52,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
     names: dict[str, str] = data.get("names") or {}
 
     def pattern(text: str) -> LowerPattern:
-        """Matched on text folded to lower case with «ё» → «е» (see ``nlp.fastre``); {name} is one of `names`."""
+        """Matched on text folded by `fold_text` (see ``nlp.fastre``); {name} is one of `names`."""
         for name, alternatives in names.items():
             text = text.replace("{" + name + "}", alternatives)
         return LowerPattern(text)
@@ -83,11 +84,17 @@ def rules(path: Path = RULES_PATH) -> Rules:
         compile_all(data.get("family_work")),
         compile_all(data.get("off_work")),
         float(data.get("accident_head_floor", 0.0)),
+        float(mass.get("min_score", data.get("classifier_min_score", 0.25))),
     )
 
 
+def fold_text(text: str) -> str:
+    """What the patterns are matched on: lower case, «ё» → «е»."""
+    return text.lower().replace("ё", "е")
+
+
 def _fold(sentences: list[str]) -> list[str]:
-    return [s.lower().replace("ё", "е") for s in sentences]
+    return [fold_text(s) for s in sentences]
 
 
 def _rule_matches(folded: list[str]) -> Iterator[tuple[Rule, int]]:
@@ -173,7 +180,10 @@ def assess(
     if heard and likely("workplace_accident") and not out_of_scope:
         return True, ACCIDENT_REASON
     text = " ".join(folded)
-    wages = likely("wage_arrears") or likely("final_pay") or config.arrears.search(text) is not None
+    wages = any(
+        c in categories or scores.get(c, 0.0) >= config.mass_min_score for c in ("wage_arrears", "final_pay")
+    )
+    wages = wages or config.arrears.search(text) is not None
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason

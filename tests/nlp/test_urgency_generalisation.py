@@ -227,14 +227,27 @@ def test_urgent_target() -> None:
     assert urgent_target({"urgent": True, "urgent_reason": MASS}) == -1
 
 
+def _fold_scores(n: int, wage_arrears: list[float]) -> np.ndarray:
+    from nlp.train import taxonomy_codes
+
+    scores = np.zeros((n, len(taxonomy_codes())))
+    scores[:, taxonomy_codes().index("wage_arrears")] = wage_arrears
+    return scores
+
+
 def test_nested_cv_urgency_measure() -> None:
     fold = {
         "urgent": np.array([True, True, False, False]),
         "rules": np.array([True, False, True, False]),
         "unweighed": np.array([True, False, True, False]),
         "reason": np.array([DANGER_REASON, "", ACCIDENT_REASON, ""]),
+        "rules_reason": np.array([DANGER_REASON, "", ACCIDENT_REASON, ""]),
         "head": np.array([0.1, 0.8, 0.001, 0.9]),
         "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4"]),
+        "doc": _fold_scores(4, [0.3] * 4),
+        "sent": _fold_scores(4, [0.3] * 4),
+        "wage_reported": np.zeros(4, dtype=bool),
+        "arrears_words": np.zeros(4, dtype=bool),
     }
     report = urgency([fold])
     assert report["rules"] == {
@@ -260,6 +273,36 @@ def test_nested_cv_urgency_measure() -> None:
         "false_alarms": 1,
         "missed_ids": [],
     }
+    # no mass alarm here: the wage score changes nothing
+    assert report["mass_min_score"]["0.25"] == report["mass_min_score"]["1.01"]
+
+
+def test_nested_cv_mass_arrears_from_score() -> None:
+    # four mass alarms raised at the lowest score; a higher min_score drops only the one with no wage category,
+    # no arrears words and a score below it (tr-1), unless the urgency head fires on its own (tr-5)
+    fold = {
+        "urgent": np.array([False, True, True, True, True]),
+        "rules": np.array([True, True, True, True, True]),
+        "unweighed": np.array([True, True, True, True, True]),
+        "reason": np.array([MASS] * 5),
+        "rules_reason": np.array([MASS] * 5),
+        "head": np.array([0.0, 0.0, 0.0, 0.0, 0.95]),
+        "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4", "tr-5"]),
+        "doc": _fold_scores(5, [0.3, 0.3, 0.3, 0.6, 0.3]),
+        "sent": _fold_scores(5, [0.3, 0.3, 0.3, 0.6, 0.3]),
+        "wage_reported": np.array([False, True, False, False, False]),
+        "arrears_words": np.array([False, False, True, False, False]),
+    }
+    report = urgency([fold])["mass_min_score"]
+    assert report["0.25"]["false_alarms"] == 1
+    assert report["0.5"] == {
+        "recall": 1.0,
+        "precision": 1.0,
+        "missed": 0,
+        "false_alarms": 0,
+        "missed_ids": [],
+    }
+    assert report["1.01"]["missed_ids"] == ["tr-4"]  # its 0.6 no longer counts
 
 
 def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> None:
