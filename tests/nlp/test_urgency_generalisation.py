@@ -104,6 +104,10 @@ def test_euphemisms_are_urgent(sentence: str, reason: str) -> None:
         "В прошлом году мне прищемило пальцы ключом, всё расследовали, акт Н-1 составили, страховку выплатили до копейки — претензий нет.",
         "Упал в трюм сцены и сломал ключицу, театр всё сделал правильно: акт Н-1 составлен.",
         "«Кровь из носа, а план выполни» — девиз нашего начальника смены.",
+        # on the way to the dacha, on the slopes on a day off; fainting denied
+        "В субботу по дороге на дачу попал в ДТП на своей машине, сломал руку, на больничном уже три недели.",
+        "Сломал ключицу на горнолыжке в свои выходные, больничный на три недели.",
+        "Никто в обморок не падал, но к обеду голова ватная.",
     ],
 )
 def test_near_misses_are_not_urgent(sentence: str) -> None:
@@ -181,6 +185,16 @@ def test_the_urgency_head_backs_up_the_rules() -> None:
     # out_of_scope: only when the text speaks of a workplace
     assert assess(["Сосулька упала на машину."], ["out_of_scope"], None, {}, 0.95, 0.7) == (False, None)
     assert assess(["На складе козырёк нависает."], ["out_of_scope"], None, {}, 0.95, 0.7) == (True, ACC)
+    # a car mechanic or a manicurist is not a workplace; a shop-floor foreman is
+    mechanic = ["Мастер в автосервисе поставил аналог, через неделю ремень порвался."]
+    assert assess(mechanic, ["out_of_scope"], None, {}, 0.95, 0.7) == (False, None)
+    foreman = ["Мастер участка велел лезть в бункер, ремень транспортёра порвался."]
+    assert assess(foreman, ["out_of_scope"], None, {}, 0.95, 0.7) == (True, ACC)
+
+
+def test_a_scaffold_that_sways_is_a_danger() -> None:
+    scaffold = "Леса стоят на подложенных поддонах и кирпичах, к стене не раскреплены, при ветре ходят ходуном."
+    assert rule_reason([scaffold]) == DANGER
 
 
 def test_an_outsiders_report_of_a_danger_to_workers_is_urgent() -> None:
