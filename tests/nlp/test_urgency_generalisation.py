@@ -384,6 +384,8 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch207.jsonl",
         "blind_batch211.jsonl",
         "blind_batch215.jsonl",
+        "blind_batch219.jsonl",
+        "blind_batch223.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
