@@ -27,7 +27,7 @@ from nlp.pipeline import Analyzer
 from nlp.split import sentences
 from nlp.train import PARAMS, _macro, fit, taxonomy_codes
 from nlp.translit import analysis_text
-from nlp.urgency import fold_text
+from nlp.urgency import arrears_told, fold_text
 from nlp.urgency import rules as rules_config
 
 WEIGHTS = [0.3, 0.4, 0.5, 0.6]
@@ -72,7 +72,6 @@ def nested_scores(
         model = Model(arrays, meta)
         pairs = [_scores(model, records[i]["text"], len(categories)) for i in test_idx]
         texts = [records[i]["text"] for i in test_idx]
-        arrears = rules_config().arrears
         whole = Analyzer(model, use_ner=False).analyze_many(texts)  # the pipeline as it runs
         model.urgent_threshold = 2.0  # urgency without the head; the head is added in `urgency`
         analyses = Analyzer(model, use_ner=False).analyze_many(texts)
@@ -87,7 +86,7 @@ def nested_scores(
                 "reason": np.array([a.urgent_reason or "" for a in unweighed]),
                 "rules_reason": np.array([a.urgent_reason or "" for a in analyses]),
                 "wage_reported": np.array([bool(WAGE_CODES & set(a.categories)) for a in analyses]),
-                "arrears_words": np.array([arrears.search(fold_text(t)) is not None for t in texts]),
+                "arrears_words": np.array([arrears_told(fold_text(t), rules_config()) for t in texts]),
                 "urgent": np.array([bool(records[i].get("urgent")) for i in test_idx]),
                 "ids": np.array([str(records[i]["id"]) for i in test_idx]),
                 "Y": np.array([[int(c in records[i]["categories"]) for c in categories] for i in test_idx]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +45,10 @@ class Rules:
     off_work: tuple[LowerPattern, ...] = ()
     accident_head_floor: float = 0.0
     mass_min_score: float = 0.25
+    extras: LowerPattern | None = None
+    wage_nouns: LowerPattern | None = None
+    paid: tuple[LowerPattern, ...] = ()
+    paid_unless: LowerPattern | None = None
 
 
 @cache
@@ -85,6 +90,10 @@ def rules(path: Path = RULES_PATH) -> Rules:
         compile_all(data.get("off_work")),
         float(data.get("accident_head_floor", 0.0)),
         float(mass.get("min_score", data.get("classifier_min_score", 0.25))),
+        pattern(mass["extras"]) if mass.get("extras") else None,
+        pattern(mass["wage_nouns"]) if mass.get("wage_nouns") else None,
+        compile_all(mass.get("paid")),
+        pattern(mass["paid_unless"]) if mass.get("paid_unless") else None,
     )
 
 
@@ -126,6 +135,39 @@ def _off_work_story(folded: list[str], at: int, config: Rules) -> bool:
 def _in_or_after(folded: list[str], at: int, patterns: tuple[LowerPattern, ...]) -> bool:
     """A pattern matches sentence `at` or the one before it («Работает курьером. Сбила машина.»)."""
     return any(p.search(c) for c in folded[max(0, at - 1) : at + 1] for p in patterns)
+
+
+# where a clause ends: punctuation, a dash, «но», «а», «однако»
+_CLAUSE_END = re.compile(r"[.,;:!?()\n—–]|\s(?:но|а|однако|зато)\s")
+
+
+def arrears_told(text: str, config: Rules) -> bool:
+    """Arrears words (``arrears``) in a clause that is not about extras only (``extras`` without
+    ``wage_nouns``): «переработки не оплачивают» is no unpaid wage, «ни зарплату, ни сверхурочные не платят»
+    is. `text` is folded."""
+    for match in config.arrears.finditer(text):
+        head = max(
+            (m.end() for m in _CLAUSE_END.finditer(text, max(0, match.start() - 80), match.start())),
+            default=max(0, match.start() - 80),
+        )
+        tail_match = _CLAUSE_END.search(text, match.end())
+        tail = min(tail_match.start() if tail_match else len(text), match.end() + 60)
+        clause = text[head:tail]
+        if config.extras is None or config.wage_nouns is None:
+            return True
+        if not config.extras.search(clause) or config.wage_nouns.search(clause):
+            return True
+    return False
+
+
+def wages_paid(folded: list[str], config: Rules) -> bool:
+    """A sentence says the wages are paid («Зарплату платят без задержек»), not that they were once
+    («раньше платили вовремя»)."""
+    return any(
+        any(p.search(sentence) for p in config.paid)
+        and not (config.paid_unless is not None and config.paid_unless.search(sentence))
+        for sentence in folded
+    )
 
 
 def rule_reason(sentences: list[str]) -> str | None:
@@ -180,10 +222,10 @@ def assess(
     if heard and likely("workplace_accident") and not out_of_scope:
         return True, ACCIDENT_REASON
     text = " ".join(folded)
-    wages = any(
-        c in categories or scores.get(c, 0.0) >= config.mass_min_score for c in ("wage_arrears", "final_pay")
-    )
-    wages = wages or config.arrears.search(text) is not None
+    wage_codes = ("wage_arrears", "final_pay")
+    wages = any(c in categories for c in wage_codes) or arrears_told(text, config)
+    if not wages and any(scores.get(c, 0.0) >= config.mass_min_score for c in wage_codes):
+        wages = not wages_paid(folded, config)
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason
@@ -196,7 +238,7 @@ def assess(
         out_of_scope
         and config.wage_words is not None
         and config.wage_words.search(text)
-        and config.arrears.search(text)
+        and arrears_told(text, config)
         and (
             (workers_affected is not None and workers_affected >= config.mass_min_workers)
             or (workers_affected is None and any(p.search(text) for p in config.mass_patterns))

@@ -174,6 +174,43 @@ def test_mass_arrears_when_the_classifier_missed_the_wage_category(sentence: str
     assert assess([sentence], ["informal_employment"], 5) == (False, None)  # a few people: not mass
 
 
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Нас 40 водителей.", "Переработки не оплачивают вообще, на вопросы диспетчер молчит."],
+        ["Нас 12 пекарей.", "Зарплату дают нормально, но ночные ни копейки не доплачивают."],
+        ["Нас 22 человека.", "Отпускные не выплатили ни до отпуска, ни после."],
+        ["Весь цех, 35 человек, стоял три недели.", "За три недели простоя никто не получил ни копейки."],
+    ],
+)
+def test_unpaid_extras_of_a_group_are_not_mass_arrears(sentences: list[str]) -> None:
+    # overtime, night work, leave pay or idle time unpaid to a group, wages paid: not urgent
+    assert assess(sentences, ["working_time"], 40) == (False, None)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Нам не платят ни зарплату, ни сверхурочные.",
+        "Зарплату не платят три месяца, сверхурочные тоже.",
+        "Третий месяц сидим без денег.",
+    ],
+)
+def test_unpaid_wages_beside_extras_stay_mass_arrears(sentence: str) -> None:
+    assert assess([sentence], ["working_time"], 40) == (True, MASS)
+
+
+def test_a_wage_score_alone_is_no_mass_arrears_when_the_wages_are_paid() -> None:
+    letter = ["Мы, 27 педагогов школы, просим проверить порядок предоставления отпусков."]
+    score = {"wage_arrears": 0.3}
+    assert assess(letter, ["leave"], 27, score) == (True, MASS)  # the classifier's doubt counts …
+    paid = [*letter, "Зарплату при этом выплачивают в срок."]
+    assert assess(paid, ["leave"], 27, score) == (False, None)  # … unless the writers say they are paid
+    once_paid = [*letter, "Раньше зарплату платили вовремя, а теперь нет."]
+    assert assess(once_paid, ["leave"], 27, score) == (True, MASS)
+    assert assess(paid, ["wage_arrears", "leave"], 27, score) == (True, MASS)  # the category itself counts
+
+
 def test_the_urgency_head_backs_up_the_rules() -> None:
     sentence = ["Над техникой нависает козырёк породы."]
     assert rule_reason(sentence) is None
