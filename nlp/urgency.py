@@ -43,6 +43,7 @@ class Rules:
     family: tuple[LowerPattern, ...] = ()
     family_work: tuple[LowerPattern, ...] = ()
     off_work: tuple[LowerPattern, ...] = ()
+    off_work_or_trade: tuple[LowerPattern, ...] = ()
     accident_head_floor: float = 0.0
     mass_min_score: float = 0.25
     extras: LowerPattern | None = None
@@ -65,6 +66,9 @@ def rules(path: Path = RULES_PATH) -> Rules:
     def compile_all(patterns: list[str] | None) -> tuple[LowerPattern, ...]:
         return tuple(pattern(p) for p in patterns or [])
 
+    def optional(text: str | None) -> LowerPattern | None:
+        return pattern(text) if text else None
+
     mass = data["mass_wage_arrears"]
     return Rules(
         tuple(
@@ -77,23 +81,24 @@ def rules(path: Path = RULES_PATH) -> Rules:
             )
             for r in data["rules"]
         ),
-        mass["reason"],
-        int(mass["min_workers"]),
-        compile_all(mass.get("patterns")),
-        pattern(mass["arrears"]),
-        float(data.get("classifier_min_score", 0.25)),
-        compile_all(mass.get("plural_patterns")),
-        compile_all(data.get("workplace")),
-        pattern(mass["wage_words"]) if mass.get("wage_words") else None,
-        compile_all(data.get("family")),
-        compile_all(data.get("family_work")),
-        compile_all(data.get("off_work")),
-        float(data.get("accident_head_floor", 0.0)),
-        float(mass.get("min_score", data.get("classifier_min_score", 0.25))),
-        pattern(mass["extras"]) if mass.get("extras") else None,
-        pattern(mass["wage_nouns"]) if mass.get("wage_nouns") else None,
-        compile_all(mass.get("paid")),
-        pattern(mass["paid_unless"]) if mass.get("paid_unless") else None,
+        mass_reason=mass["reason"],
+        mass_min_workers=int(mass["min_workers"]),
+        mass_patterns=compile_all(mass.get("patterns")),
+        arrears=pattern(mass["arrears"]),
+        classifier_min_score=float(data.get("classifier_min_score", 0.25)),
+        mass_plural_patterns=compile_all(mass.get("plural_patterns")),
+        workplace=compile_all(data.get("workplace")),
+        wage_words=optional(mass.get("wage_words")),
+        family=compile_all(data.get("family")),
+        family_work=compile_all(data.get("family_work")),
+        off_work=compile_all(data.get("off_work")),
+        off_work_or_trade=compile_all(data.get("off_work_or_trade")),
+        accident_head_floor=float(data.get("accident_head_floor", 0.0)),
+        mass_min_score=float(mass.get("min_score", data.get("classifier_min_score", 0.25))),
+        extras=optional(mass.get("extras")),
+        wage_nouns=optional(mass.get("wage_nouns")),
+        paid=compile_all(mass.get("paid")),
+        paid_unless=optional(mass.get("paid_unless")),
     )
 
 
@@ -123,13 +128,17 @@ def _rule_matches(folded: list[str]) -> Iterator[tuple[Rule, int]]:
 
 
 def _off_work_story(folded: list[str], at: int, config: Rules) -> bool:
-    """A life story's relative («отчим умер в сентябре», «мама упала и сломала шейку бедра») or an injury
-    at home or on holiday («В отпуске в Турции я упала и сломала лодыжку») in a sentence that, with the one
-    before it, names no work: not a worker's death or injury (the classifier's urgency head still weighs the
-    complaint)."""
-    if not any(p.search(folded[at]) for p in (*config.family, *config.off_work)):
+    """An injury at home or on holiday («В отпуске в Турции я упала и сломала лодыжку») in a sentence that
+    names no work, or a life story's relative («отчим умер в сентябре», «мама упала и сломала шейку бедра») or
+    a hobby that may be a trade («на рыбалке») in a sentence that, with the one before it, names no work: not
+    a worker's death or injury (the classifier's urgency head still weighs the complaint)."""
+    ties = (*config.workplace, *config.family_work)
+    if any(p.search(folded[at]) for p in config.off_work):
+        # where it happened is told: «Работаю пекарем. В отпуске упал с лестницы» is no accident at work
+        return not any(p.search(folded[at]) for p in ties)
+    if not any(p.search(folded[at]) for p in (*config.family, *config.off_work_or_trade)):
         return False
-    return not _in_or_after(folded, at, (*config.workplace, *config.family_work))
+    return not _in_or_after(folded, at, ties)
 
 
 def _in_or_after(folded: list[str], at: int, patterns: tuple[LowerPattern, ...]) -> bool:

@@ -146,6 +146,23 @@ def test_a_relatives_accident_at_work_stays_urgent(sentences: list[str], reason:
     assert rule_reason(sentences) == reason
 
 
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["Работаю пекарем.", "В ежегодном отпуске в Анталии я упал с лестницы в отеле, перелом голени."],
+        ["Работаю официанткой в ресторане.", "В мае отравилась дома грибами, 6 дней на больничном."],
+        ["Я токарь на заводе.", "В июне сломал ногу, упав с велосипеда в парке."],
+    ],
+)
+def test_an_injury_told_at_home_or_on_holiday_after_naming_the_job_is_not_urgent(sentences: list[str]) -> None:
+    assert rule_reason(sentences) is None
+
+
+def test_a_fishermans_accident_on_the_ice_stays_urgent() -> None:
+    # «на рыбалке» is a trade when the sentence before names the job
+    assert rule_reason(["Муж работает рыбаком в артели.", "На рыбалке его затянуло под лёд, еле откачали."]) == ACC
+
+
 def test_a_cover_up_at_home_is_still_an_accident() -> None:
     assert rule_reason(["бригадир сказал говори что упал дома, а он упал с лесов"]) == ACC
 
