@@ -154,13 +154,18 @@ def test_a_relatives_accident_at_work_stays_urgent(sentences: list[str], reason:
         ["Я токарь на заводе.", "В июне сломал ногу, упав с велосипеда в парке."],
     ],
 )
-def test_an_injury_told_at_home_or_on_holiday_after_naming_the_job_is_not_urgent(sentences: list[str]) -> None:
+def test_an_injury_told_at_home_or_on_holiday_after_naming_the_job_is_not_urgent(
+    sentences: list[str],
+) -> None:
     assert rule_reason(sentences) is None
 
 
 def test_a_fishermans_accident_on_the_ice_stays_urgent() -> None:
     # «на рыбалке» is a trade when the sentence before names the job
-    assert rule_reason(["Муж работает рыбаком в артели.", "На рыбалке его затянуло под лёд, еле откачали."]) == ACC
+    assert (
+        rule_reason(["Муж работает рыбаком в артели.", "На рыбалке его затянуло под лёд, еле откачали."])
+        == ACC
+    )
 
 
 def test_a_cover_up_at_home_is_still_an_accident() -> None:
@@ -247,7 +252,9 @@ def test_the_urgency_head_backs_up_the_rules() -> None:
 
 
 def test_a_scaffold_that_sways_is_a_danger() -> None:
-    scaffold = "Леса стоят на подложенных поддонах и кирпичах, к стене не раскреплены, при ветре ходят ходуном."
+    scaffold = (
+        "Леса стоят на подложенных поддонах и кирпичах, к стене не раскреплены, при ветре ходят ходуном."
+    )
     assert rule_reason([scaffold]) == DANGER
 
 
