@@ -63,6 +63,10 @@ from nlp import facts as F
         # the writer's group where it works, with a bare number after it, beats a few people named elsewhere
         ("Две женщины упали в обморок. Нас в корпусе около шестидесяти, в основном женщины.", 60),
         ("Штраф 300 рублей за опоздание. Нас на точке около двадцати.", 20),
+        # a bare number after «нас» and before where they work
+        ("пишем девочки продавцы, нас 12 в трёх магазинах ИП Гасанов", 12),
+        ("нас 15 на складе, премию сняли всем", 15),
+        ("нас 3 на 1 туалет", None),
         # a list of trades adds up; teams of equal size multiply; a common typo of a numeral
         ("На участке 3 крановщика, 5 стропальщиков, 4 сварщика и 2 мастера, всем не заплатили", 14),
         ("весь цех — 23 швеи и 2 закройщицы — сидим без денег", 25),
