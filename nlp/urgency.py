@@ -141,6 +141,14 @@ def _off_work_story(folded: list[str], at: int, config: Rules) -> bool:
     return not _in_or_after(folded, at, ties)
 
 
+def _injury_set_aside(folded: list[str], config: Rules) -> bool:
+    """Words of a death or injury rule are in the text; called when none of those rules fired, so each such
+    sentence was set aside: off work, a relative's life story, or an `unless` («В воскресенье на катке упала,
+    сломала ногу»)."""
+    guarded = [p for rule in config.rules if rule.family_guard for p in rule.patterns]
+    return any(p.search(sentence) for p in guarded for sentence in folded)
+
+
 def _in_or_after(folded: list[str], at: int, patterns: tuple[LowerPattern, ...]) -> bool:
     """A pattern matches sentence `at` or the one before it («Работает курьером. Сбила машина.»)."""
     return any(p.search(c) for c in folded[max(0, at - 1) : at + 1] for p in patterns)
@@ -229,7 +237,9 @@ def assess(
         return category in categories or scores.get(category, 0.0) >= config.classifier_min_score
 
     if heard and likely("workplace_accident") and not out_of_scope:
-        return True, ACCIDENT_REASON
+        # the category's doubtful score does not overrule an injury the text sets at home or on holiday
+        if "workplace_accident" in categories or not _injury_set_aside(folded, config):
+            return True, ACCIDENT_REASON
     text = " ".join(folded)
     wage_codes = ("wage_arrears", "final_pay")
     wages = any(c in categories for c in wage_codes) or arrears_told(text, config)

@@ -108,6 +108,8 @@ def test_euphemisms_are_urgent(sentence: str, reason: str) -> None:
         "В субботу по дороге на дачу попал в ДТП на своей машине, сломал руку, на больничном уже три недели.",
         "Сломал ключицу на горнолыжке в свои выходные, больничный на три недели.",
         "Никто в обморок не падал, но к обеду голова ватная.",
+        "Разве может сгореть отпуск?",
+        "На новогодних праздниках всей семьёй отравились на застолье у родственников.",
     ],
 )
 def test_near_misses_are_not_urgent(sentence: str) -> None:
@@ -158,6 +160,18 @@ def test_an_injury_told_at_home_or_on_holiday_after_naming_the_job_is_not_urgent
     sentences: list[str],
 ) -> None:
     assert rule_reason(sentences) is None
+
+
+def test_a_doubtful_accident_score_does_not_overrule_an_injury_set_at_home() -> None:
+    rink = [
+        "Я логист в ООО «ЧебЛогистик».",
+        "В воскресенье с детьми на катке упала, сломала ногу, лежу дома в гипсе.",
+    ]
+    assert assess(rink, ["benefits"], None, {"workplace_accident": 0.3}) == (False, None)
+    # the category itself still counts, and so does a low score when no injury is set aside
+    assert assess(rink, ["benefits", "workplace_accident"], None, {"workplace_accident": 0.6}) == (True, ACC)
+    rack = ["Я кладовщик.", "Вчера стеллаж качнулся и меня задело."]
+    assert assess(rack, ["benefits"], None, {"workplace_accident": 0.3}) == (True, ACC)
 
 
 def test_a_fishermans_accident_on_the_ice_stays_urgent() -> None:
