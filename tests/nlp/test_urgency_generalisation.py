@@ -216,11 +216,12 @@ def test_mass_arrears_when_the_classifier_missed_the_wage_category(sentence: str
         ["Нас 40 водителей.", "Переработки не оплачивают вообще, на вопросы диспетчер молчит."],
         ["Нас 12 пекарей.", "Зарплату дают нормально, но ночные ни копейки не доплачивают."],
         ["Нас 22 человека.", "Отпускные не выплатили ни до отпуска, ни после."],
-        ["Весь цех, 35 человек, стоял три недели.", "За три недели простоя никто не получил ни копейки."],
+        ["Нас 30 сварщиков.", "Доплату за вредность не платят с весны."],
     ],
 )
 def test_unpaid_extras_of_a_group_are_not_mass_arrears(sentences: list[str]) -> None:
-    # overtime, night work, leave pay or idle time unpaid to a group, wages paid: not urgent
+    # overtime, night work, leave pay, hazard pay or idle time unpaid to a group, wages paid: not urgent (a pay
+    # slip of zero is: test_mass_arrears_when_nothing_was_paid_for_downtime)
     assert assess(sentences, ["working_time"], 40) == (False, None)
 
 
