@@ -14,6 +14,8 @@ from nlp.fastre import LowerPattern
 
 RULES_PATH = Path(__file__).with_name("rules") / "urgency.yaml"
 ACCIDENT_REASON = "несчастный случай на производстве"
+# the categories whose unpaid money can be mass wage arrears
+WAGE_CODES = ("wage_arrears", "final_pay")
 DANGER_REASON = "угроза жизни и здоровью работников"
 
 
@@ -162,6 +164,8 @@ def arrears_told(text: str, config: Rules) -> bool:
     """Arrears words (``arrears``) in a clause that is not about extras only (``extras`` without
     ``wage_nouns``): «переработки не оплачивают» is no unpaid wage, «ни зарплату, ни сверхурочные не платят»
     is. `text` is folded."""
+    if config.extras is None or config.wage_nouns is None:
+        return config.arrears.search(text) is not None
     for match in config.arrears.finditer(text):
         head = max(
             (m.end() for m in _CLAUSE_END.finditer(text, max(0, match.start() - 80), match.start())),
@@ -170,8 +174,6 @@ def arrears_told(text: str, config: Rules) -> bool:
         tail_match = _CLAUSE_END.search(text, match.end())
         tail = min(tail_match.start() if tail_match else len(text), match.end() + 60)
         clause = text[head:tail]
-        if config.extras is None or config.wage_nouns is None:
-            return True
         if not config.extras.search(clause) or config.wage_nouns.search(clause):
             return True
     return False
@@ -241,9 +243,8 @@ def assess(
         if "workplace_accident" in categories or not _injury_set_aside(folded, config):
             return True, ACCIDENT_REASON
     text = " ".join(folded)
-    wage_codes = ("wage_arrears", "final_pay")
-    wages = any(c in categories for c in wage_codes) or arrears_told(text, config)
-    if not wages and any(scores.get(c, 0.0) >= config.mass_min_score for c in wage_codes):
+    wages = any(c in categories for c in WAGE_CODES) or arrears_told(text, config)
+    if not wages and any(scores.get(c, 0.0) >= config.mass_min_score for c in WAGE_CODES):
         wages = not wages_paid(folded, config)
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:

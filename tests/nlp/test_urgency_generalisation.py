@@ -364,7 +364,7 @@ def test_nested_cv_urgency_measure() -> None:
         "missed_ids": [],
     }
     # no mass alarm here: the wage score changes nothing
-    assert report["mass_min_score"]["0.25"] == report["mass_min_score"]["1.01"]
+    assert report["mass_min_score"]["0.3"] == report["mass_min_score"]["1.01"]
 
 
 def test_nested_cv_mass_arrears_from_score() -> None:
@@ -384,7 +384,7 @@ def test_nested_cv_mass_arrears_from_score() -> None:
         "arrears_words": np.array([False, False, True, False, False]),
     }
     report = urgency([fold])["mass_min_score"]
-    assert report["0.25"]["false_alarms"] == 1
+    assert report["0.3"]["false_alarms"] == 1
     assert report["0.5"] == {
         "recall": 1.0,
         "precision": 1.0,
