@@ -98,6 +98,9 @@ class Encoded:
     rows: list[tuple[np.ndarray, np.ndarray]]
     doc_proba: np.ndarray
     urgent_proba: float = 0.0  # the urgency head's calibrated probability (0 without the head)
+    # the same head over each run of `urgent_window` sentences, the highest (0 when the window is off): a
+    # danger told in two calm sentences of a long letter about pay is diluted in the whole complaint
+    urgent_window_proba: float = 0.0
 
 
 CHAR_CACHE_LIMIT = 200_000  # tokens whose char n-gram ids are remembered (a few tens of MB at most)
@@ -137,6 +140,8 @@ class Model:
         platt = arrays.get("urgent_platt", np.array([1.0, -30.0]))
         self.urgent_platt = (float(platt[0]), float(platt[1]))
         self.urgent_threshold = float(meta.get("urgent_threshold", 2.0))  # above 1: the head never fires
+        self.urgent_window = int(meta.get("urgent_window", 3))
+        self.urgent_window_threshold = float(meta.get("urgent_window_threshold", 2.0))
         self.n_features = len(self.idf)
         self._char_cache: dict[str, tuple[int, ...]] = {}
 
@@ -206,12 +211,36 @@ class Model:
         _, doc_col, doc_val = self._rows(ids, np.zeros(len(ids), dtype=np.int64), 1)
         doc_scores = self.doc_coef[:, doc_col] @ doc_val + self.doc_intercept
         doc = 1.0 / (1.0 + np.exp(-np.clip(self.platt_a * doc_scores + self.platt_b, -30.0, 30.0)))
-        urgent = 0.0
+        urgent = window = 0.0
         if self.urgent_coef is not None:
             raw = float(self.urgent_coef[doc_col] @ doc_val) + self.urgent_intercept
-            a, b = self.urgent_platt
-            urgent = float(1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -30.0, 30.0))))
-        return Encoded(proba.reshape(n, n_classes), rows, doc, urgent)
+            urgent = self._urgent_calibrated(np.array([raw]))[0]
+            if self.urgent_window_threshold <= 1.0:
+                window = self.window_urgent_proba(per_sentence, self.urgent_window)
+        return Encoded(proba.reshape(n, n_classes), rows, doc, urgent, window)
+
+    def _urgent_calibrated(self, raw: np.ndarray) -> list[float]:
+        a, b = self.urgent_platt
+        return (1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -30.0, 30.0)))).tolist()
+
+    def window_urgent_proba(self, per_sentence: list[list[int]], size: int) -> float:
+        """The urgency head's highest probability over runs of `size` consecutive sentences (given as their
+        feature ids); a complaint of at most `size` sentences is one run, the whole complaint."""
+        if self.urgent_coef is None or not per_sentence:
+            return 0.0
+        n_windows = max(1, len(per_sentence) - size + 1)
+        ids: list[int] = []
+        owner: list[int] = []
+        for k in range(n_windows):
+            for sentence in per_sentence[k : k + size]:
+                ids.extend(sentence)
+                owner.extend([k] * len(sentence))
+        if not ids:
+            return 0.0
+        row, col, val = self._rows(np.array(ids, dtype=np.int64), np.array(owner, dtype=np.int64), n_windows)
+        weights = self.urgent_coef[col] * val
+        raw = np.bincount(row, weights=weights, minlength=n_windows) + self.urgent_intercept
+        return max(self._urgent_calibrated(raw))
 
     def vector(self, ids: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF row as (indices, values); word and char blocks are L2-normalised separately."""

@@ -45,16 +45,21 @@ URGENT_HEAD_FLOORS = [0.0, 0.001, 0.002, 0.005, 0.01, 0.02]
 # category (`mass_wage_arrears.min_score`; 1.01: only the category or the arrears words). Measured by dropping
 # alarms from folds run at the rules' min_score, so the list starts there (it was 0.25 for the run on 16 341)
 MASS_MIN_SCORES = [0.3, 0.35, 0.4, 0.5, 1.01]
+# the urgency head over runs of consecutive sentences (`urgent_window`, `urgent_window_threshold`)
+URGENT_WINDOWS = [2, 3, 4]
+URGENT_WINDOW_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
 
-def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """(doc head probabilities, max sentence probabilities, urgency head probability) of a complaint, as the
-    pipeline computes them."""
+def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float, list[float]]:
+    """(doc head probabilities, max sentence probabilities, urgency head probability, its highest probability
+    over runs of each of `URGENT_WINDOWS` sentences) of a complaint, as the pipeline computes them."""
     cleaned = clean(analysis_text(text)[0])
     sents = sentences(cleaned.body_text) or sentences(cleaned.facts_text)
     encoded = model.encode([s.text for s in sents])
     sent_max = encoded.sent_proba[:, :n_cat].max(axis=0) if len(sents) else np.zeros(n_cat)
-    return encoded.doc_proba, sent_max, encoded.urgent_proba
+    per_sentence = [model.sentence_ids(s.text) for s in sents]
+    windows = [model.window_urgent_proba(per_sentence, size) for size in URGENT_WINDOWS]
+    return encoded.doc_proba, sent_max, encoded.urgent_proba, windows
 
 
 def nested_scores(
@@ -73,14 +78,16 @@ def nested_scores(
         pairs = [_scores(model, records[i]["text"], len(categories)) for i in test_idx]
         texts = [records[i]["text"] for i in test_idx]
         whole = Analyzer(model, use_ner=False).analyze_many(texts)  # the pipeline as it runs
-        model.urgent_threshold = 2.0  # urgency without the head; the head is added in `urgency`
+        # urgency without the head; the head is added in `urgency`
+        model.urgent_threshold = model.urgent_window_threshold = 2.0
         analyses = Analyzer(model, use_ner=False).analyze_many(texts)
         unweighed = Analyzer(model, use_ner=False, accident_head_floor=0.0).analyze_many(texts)
         result.append(
             {
-                "doc": np.array([d for d, _, _ in pairs]),
-                "sent": np.array([s for _, s, _ in pairs]),
-                "head": np.array([u for _, _, u in pairs]),
+                "doc": np.array([pair[0] for pair in pairs]),
+                "sent": np.array([pair[1] for pair in pairs]),
+                "head": np.array([pair[2] for pair in pairs]),
+                "windows": np.array([pair[3] for pair in pairs]),
                 "rules": np.array([a.urgent for a in analyses]),
                 "unweighed": np.array([a.urgent for a in unweighed]),
                 "reason": np.array([a.urgent_reason or "" for a in unweighed]),
@@ -119,11 +126,23 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     unweighed = np.concatenate([fold["unweighed"] for fold in scores])
     reasons = np.concatenate([fold["reason"] for fold in scores])
     weighed = np.isin(reasons, [rule.reason for rule in rules_config().rules if rule.weighed_by_head])
-    head_fires = head >= PARAMS["urgent_threshold"]
+    windows = np.concatenate([fold["windows"] for fold in scores])
+    head_fires = (head >= PARAMS["urgent_threshold"]) | (
+        windows[:, URGENT_WINDOWS.index(PARAMS["urgent_window"])] >= PARAMS["urgent_window_threshold"]
+    )
+    doc_head_fires = head >= PARAMS["urgent_threshold"]
     return {
         "gold_urgent": int(gold.sum()),
         "rules": measure(rules),
         "rules_or_head": {str(t): measure(rules | (head >= t)) for t in URGENT_THRESHOLDS},
+        # the rules, the head from `urgent_threshold`, or the head over a run of `size` sentences from each
+        "rules_head_or_window": {
+            str(size): {
+                str(t): measure(rules | doc_head_fires | (windows[:, k] >= t))
+                for t in URGENT_WINDOW_THRESHOLDS
+            }
+            for k, size in enumerate(URGENT_WINDOWS)
+        },
         "rules_from_head_floor": {
             str(f): measure((unweighed & ~(weighed & (head < f))) | head_fires) for f in URGENT_HEAD_FLOORS
         },

@@ -285,6 +285,8 @@ class Analyzer:
                 encoded.urgent_proba,
                 clf.urgent_threshold,
                 self._head_floor(clf),
+                encoded.urgent_window_proba,
+                clf.urgent_window_threshold,
             )
 
         urgent, reason = assess_urgency(categories)

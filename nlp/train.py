@@ -59,6 +59,9 @@ PARAMS: dict[str, Any] = {
     # 1452 / 2 of 1596 urgent complaints against 4 / 4 from 0.3, at 42 / 33 more false alarms (precision
     # 0.844 → 0.824, 0.841 → 0.827; urgent recall first). 0.3 from 3711 to 6741, 0.4 before
     "urgent_threshold": 0.2,
+    # the same head over each run of `urgent_window` consecutive sentences fires from this (above 1: off)
+    "urgent_window": 3,
+    "urgent_window_threshold": 2.0,
 }
 
 
@@ -322,6 +325,8 @@ def fit(
         "confidence_b": round(conf_b, 6),
         "review_threshold": params["review_threshold"],
         "urgent_threshold": params["urgent_threshold"],
+        "urgent_window": params["urgent_window"],
+        "urgent_window_threshold": params["urgent_window_threshold"],
         "params": params,
         "seed": SEED,
         "n_train": len(records),
