@@ -524,6 +524,8 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch223.jsonl",
         "blind_batch231.jsonl",
         "blind_batch235.jsonl",
+        "blind_batch239.jsonl",
+        "blind_batch243.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
