@@ -526,6 +526,14 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch235.jsonl",
         "blind_batch239.jsonl",
         "blind_batch243.jsonl",
+        "blind_batch246.jsonl",
+        "blind_batch247.jsonl",
+        "blind_batch248.jsonl",
+        "blind_batch249.jsonl",
+        "blind_batch250.jsonl",
+        "blind_batch251.jsonl",
+        "blind_batch252.jsonl",
+        "blind_batch253.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
