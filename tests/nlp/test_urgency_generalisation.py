@@ -352,21 +352,30 @@ def _fold_scores(n: int, wage_arrears: list[float]) -> np.ndarray:
     return scores
 
 
-def test_nested_cv_urgency_measure() -> None:
+def _urgency_fold(n: int, **arrays: np.ndarray) -> dict[str, np.ndarray]:
+    """One nested-CV fold of `n` held-out complaints for `urgency`: the arrays given, the rest neutral (ids
+    tr-1 …, wage scores 0.3, no wage category or arrears words, no runs of sentences above 0)."""
     fold = {
-        "urgent": np.array([True, True, False, False]),
-        "rules": np.array([True, False, True, False]),
-        "unweighed": np.array([True, False, True, False]),
-        "reason": np.array([DANGER_REASON, "", ACCIDENT_REASON, ""]),
-        "rules_reason": np.array([DANGER_REASON, "", ACCIDENT_REASON, ""]),
-        "head": np.array([0.1, 0.8, 0.001, 0.9]),
-        "windows": np.zeros((4, 3)),
-        "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4"]),
-        "doc": _fold_scores(4, [0.3] * 4),
-        "sent": _fold_scores(4, [0.3] * 4),
-        "wage_reported": np.zeros(4, dtype=bool),
-        "arrears_words": np.zeros(4, dtype=bool),
+        "ids": np.array([f"tr-{i + 1}" for i in range(n)]),
+        "doc": _fold_scores(n, [0.3] * n),
+        "sent": _fold_scores(n, [0.3] * n),
+        "wage_reported": np.zeros(n, dtype=bool),
+        "arrears_words": np.zeros(n, dtype=bool),
+        "windows": np.zeros((n, 3)),
     }
+    return {**fold, **arrays}
+
+
+def test_nested_cv_urgency_measure() -> None:
+    fold = _urgency_fold(
+        4,
+        urgent=np.array([True, True, False, False]),
+        rules=np.array([True, False, True, False]),
+        unweighed=np.array([True, False, True, False]),
+        reason=np.array([DANGER_REASON, "", ACCIDENT_REASON, ""]),
+        rules_reason=np.array([DANGER_REASON, "", ACCIDENT_REASON, ""]),
+        head=np.array([0.1, 0.8, 0.001, 0.9]),
+    )
     report = urgency([fold])
     assert report["rules"] == {
         "recall": 0.5,
@@ -398,20 +407,16 @@ def test_nested_cv_urgency_measure() -> None:
 def test_nested_cv_window_head_measure() -> None:
     # the head over runs of 2 / 3 / 4 sentences (`URGENT_WINDOWS`) catches tr-1 from 0.7 with runs of 3 only;
     # from 0.5 it also fires on tr-4, not urgent
-    fold = {
-        "urgent": np.array([True, True, False, False]),
-        "rules": np.array([False, True, False, False]),
-        "unweighed": np.array([False, True, False, False]),
-        "reason": np.array(["", DANGER_REASON, "", ""]),
-        "rules_reason": np.array(["", DANGER_REASON, "", ""]),
-        "head": np.array([0.1, 0.1, 0.1, 0.1]),
-        "windows": np.array([[0.3, 0.75, 0.6], [0.1, 0.1, 0.1], [0.1, 0.1, 0.1], [0.2, 0.55, 0.4]]),
-        "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4"]),
-        "doc": _fold_scores(4, [0.3] * 4),
-        "sent": _fold_scores(4, [0.3] * 4),
-        "wage_reported": np.zeros(4, dtype=bool),
-        "arrears_words": np.zeros(4, dtype=bool),
-    }
+    fold = _urgency_fold(
+        4,
+        urgent=np.array([True, True, False, False]),
+        rules=np.array([False, True, False, False]),
+        unweighed=np.array([False, True, False, False]),
+        reason=np.array(["", DANGER_REASON, "", ""]),
+        rules_reason=np.array(["", DANGER_REASON, "", ""]),
+        head=np.array([0.1, 0.1, 0.1, 0.1]),
+        windows=np.array([[0.3, 0.75, 0.6], [0.1, 0.1, 0.1], [0.1, 0.1, 0.1], [0.2, 0.55, 0.4]]),
+    )
     report = urgency([fold])
     assert report["rules_or_head"]["0.2"]["missed_ids"] == ["tr-1"]
     windows = report["rules_head_or_window"]
@@ -429,20 +434,19 @@ def test_nested_cv_window_head_measure() -> None:
 def test_nested_cv_mass_arrears_from_score() -> None:
     # four mass alarms raised at the lowest score; a higher min_score drops only the one with no wage category,
     # no arrears words and a score below it (tr-1), unless the urgency head fires on its own (tr-5)
-    fold = {
-        "urgent": np.array([False, True, True, True, True]),
-        "rules": np.array([True, True, True, True, True]),
-        "unweighed": np.array([True, True, True, True, True]),
-        "reason": np.array([MASS] * 5),
-        "rules_reason": np.array([MASS] * 5),
-        "head": np.array([0.0, 0.0, 0.0, 0.0, 0.95]),
-        "windows": np.zeros((5, 3)),
-        "ids": np.array(["tr-1", "tr-2", "tr-3", "tr-4", "tr-5"]),
-        "doc": _fold_scores(5, [0.3, 0.3, 0.3, 0.6, 0.3]),
-        "sent": _fold_scores(5, [0.3, 0.3, 0.3, 0.6, 0.3]),
-        "wage_reported": np.array([False, True, False, False, False]),
-        "arrears_words": np.array([False, False, True, False, False]),
-    }
+    fold = _urgency_fold(
+        5,
+        urgent=np.array([False, True, True, True, True]),
+        rules=np.array([True, True, True, True, True]),
+        unweighed=np.array([True, True, True, True, True]),
+        reason=np.array([MASS] * 5),
+        rules_reason=np.array([MASS] * 5),
+        head=np.array([0.0, 0.0, 0.0, 0.0, 0.95]),
+        doc=_fold_scores(5, [0.3, 0.3, 0.3, 0.6, 0.3]),
+        sent=_fold_scores(5, [0.3, 0.3, 0.3, 0.6, 0.3]),
+        wage_reported=np.array([False, True, False, False, False]),
+        arrears_words=np.array([False, False, True, False, False]),
+    )
     report = urgency([fold])["mass_min_score"]
     assert report["0.3"]["false_alarms"] == 1
     assert report["0.5"] == {
