@@ -162,7 +162,7 @@ _STAKE_VOICE = re.compile(
     # «я кассир», «мы, грузчики», «нас, ночных грузчиков», «сама продавщица», «пишу как напарник»
     # (not «Сам я курьером не работаю»)
     rf"\b(?:мы|я)\s*[,—-]+\s*(?:\w+\s+){{0,2}}{_TRADE}\b{_NOT_DENIED}|"
-    rf"\bя\s+(?:—\s+)?(?:[\w-]+\s+)?{_TRADE}\b{_NOT_DENIED}|"
+    rf"\bя\s+(?:—\s+)?(?:(?!не\s)[\w-]+\s+)?{_TRADE}\b{_NOT_DENIED}|"
     rf"\bнас,?\s+(?:\w+\s+)?{_TRADE}|\b(?:сама|сам)\s+(?:\w+\s+)?(?:{_TRADE}|там)\b{_NOT_DENIED}|"
     r"\b(?:как|в качестве)\s+(?:коллег|напарни|работни|сотрудни|представител|член)\w*|"
     # a job seeker turned away, a worker going to work, «Работал на заводе ЖБИ» at the start of a sentence

@@ -200,6 +200,8 @@ def test_the_pipeline_keeps_a_landlords_letter_out(analyzer: Analyzer) -> None:
         ("Работал на заводе, жил в общежитии от предприятия, за койку удерживали 9 тысяч.", False),
         # «Сам я курьером не работаю» is an outsider's word, not a courier's
         ("Я веду телеграм-канал о курьерах. Сам я курьером не работаю, мне пишут ребята о штрафах.", True),
+        # «Я не работник» denies the trade word («я старший кассир» names one)
+        ("Повара работают без договоров. Я не работник этого ресторана, я просто житель Сочи.", True),
     ],
 )
 def test_outsider_report(text: str, outsider: bool) -> None:
