@@ -196,7 +196,8 @@ class Model:
         n = len(sentences)
         n_classes = len(self.sent_classes)
 
-        row, col, val = self._rows(ids, np.repeat(np.arange(n, dtype=np.int64), lengths), n)
+        sentence_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        row, col, val = self._rows(ids, sentence_of, n)
         bounds = np.searchsorted(row, np.arange(n + 1))
         scores = np.tile(self.sent_intercept, (n, 1))
         filled = bounds[:-1] < bounds[1:]
@@ -216,7 +217,7 @@ class Model:
             raw = float(self.urgent_coef[doc_col] @ doc_val) + self.urgent_intercept
             urgent = self._urgent_calibrated(np.array([raw]))[0]
             if self.urgent_window_threshold <= 1.0:
-                window = self.window_urgent_proba(per_sentence, self.urgent_window)
+                window = self._window_urgent(ids, sentence_of, n, self.urgent_window)
         return Encoded(proba.reshape(n, n_classes), rows, doc, urgent, window)
 
     def _urgent_calibrated(self, raw: np.ndarray) -> list[float]:
@@ -226,18 +227,22 @@ class Model:
     def window_urgent_proba(self, per_sentence: list[list[int]], size: int) -> float:
         """The urgency head's highest probability over runs of `size` consecutive sentences (given as their
         feature ids); a complaint of at most `size` sentences is one run, the whole complaint."""
-        if self.urgent_coef is None or not per_sentence:
+        lengths = [len(ids) for ids in per_sentence]
+        ids = np.fromiter(itertools.chain.from_iterable(per_sentence), dtype=np.int64, count=sum(lengths))
+        sentence_of = np.repeat(np.arange(len(per_sentence), dtype=np.int64), lengths)
+        return self._window_urgent(ids, sentence_of, len(per_sentence), size)
+
+    def _window_urgent(self, ids: np.ndarray, sentence_of: np.ndarray, n: int, size: int) -> float:
+        """`window_urgent_proba` from the complaint's feature ids and the sentence each belongs to."""
+        if self.urgent_coef is None or n == 0 or not len(ids):
             return 0.0
-        n_windows = max(1, len(per_sentence) - size + 1)
-        ids: list[int] = []
-        owner: list[int] = []
-        for k in range(n_windows):
-            for sentence in per_sentence[k : k + size]:
-                ids.extend(sentence)
-                owner.extend([k] * len(sentence))
-        if not ids:
-            return 0.0
-        row, col, val = self._rows(np.array(ids, dtype=np.int64), np.array(owner, dtype=np.int64), n_windows)
+        n_windows = max(1, n - size + 1)
+        # sentence j belongs to runs j − size + 1 … j that exist
+        shifted = [sentence_of - d for d in range(min(size, n))]
+        owner = np.concatenate(shifted)
+        repeated = np.tile(ids, len(shifted))
+        keep = (owner >= 0) & (owner < n_windows)
+        row, col, val = self._rows(repeated[keep], owner[keep], n_windows)
         weights = self.urgent_coef[col] * val
         raw = np.bincount(row, weights=weights, minlength=n_windows) + self.urgent_intercept
         return max(self._urgent_calibrated(raw))
