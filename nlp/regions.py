@@ -204,7 +204,7 @@ _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
 _CITY_PART_STARTS = ("район", "р-н", "улус", "округ", "микрорайон")
 # an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
 _INSTITUTION_RE = re.compile(
-    r"университет|институт|колледж|техникум|академи|больниц|црб|поликлиник|госпитал|роддом|перинатальн|"
+    r"университет|институт|колледж|техникум|академи|больниц|црб|цгб|поликлиник|госпитал|роддом|перинатальн|"
     r"диспансер|завод|комбинат|аэропорт|метрополитен|водоканал|гортранс|электротранс|"
     r"организаци|отделени|профсоюз|объединени|федераци|ассоциаци|фонд"
 )
@@ -213,9 +213,15 @@ _INSTITUTION_ADJECTIVE_RE = re.compile(
     r"техническ|медицинск|педагогическ|аграрн|политехническ|клиническ|центральн|детск|"
     r"региональн|межрегиональн|общественн|некоммерческ|бюджетн|казенн|спортивн)\w*"
 )
+# in lower case a town's adjective counts only before these: «кировская црб», not «советская организация»
+_HOSPITAL_ABBREVIATIONS = frozenset({"црб", "цгб"})
 _ROAD_WORDS = frozenset({"тракт", "тракта", "тракте", "трактом", "шоссе"})
 _QUOTE_AFTER_RE = re.compile(r"\s*[«\"“„]")
 _GAP_SPACES_RE = re.compile(r" +")
+# a word standing on its own between sentence or list punctuation (or the text's ends): how a chat message
+# names its town («...не платят. курган», «ооо трубопроводстрой, уфа», «златоуст. вызвала такси»)
+_ALONE_BEFORE_RE = re.compile(r"(?:^|[.!?,;:\n—–-])\s*$")
+_ALONE_AFTER_RE = re.compile(r"\s*(?:$|[.!?,;\n])")
 _DOT_GAP_RE = re.compile(r"\. *")
 _ABBREVIATION_GAP_RE = re.compile(r"\.? *")
 # person nouns that take a town in the genitive: «жителей Иванова», «мэр Королёва»
@@ -696,9 +702,14 @@ class Gazetteer:
                 if place is not None:
                     places.append(place)
                     matched = 1
-            if not matched and word[:1].isupper() and self._institution_of_place(folded, i):
+            if (
+                not matched
+                and (word[:1].isupper() or (i + 1 < len(folded) and folded[i + 1] in _HOSPITAL_ABBREVIATIONS))
+                and self._institution_of_place(folded, i)
+            ):
                 region = self.adjectives.get(morph.lemma(folded[i]))
-                if region:  # «Омского государственного технического университета», «Рязанская ЦРБ»
+                # «Омского государственного технического университета», «Рязанская ЦРБ», «котласская црб»
+                if region:
                     places.append(Place(word, start, end, region, "city"))
                     matched = 1
             if not matched and i + 1 < len(toks) and folded[i + 1] in _NEXT_WORDS:
@@ -937,6 +948,8 @@ class Gazetteer:
                 pass  # «в иванове», though «иванове» is first a surname
             elif n == 1 and previous == "под" and first.endswith(("ском", "цком")):
                 pass  # «под братском»: after «под» an adjective would end in «-ским», so this is a town
+            elif n == 1 and _stands_alone(text, start, end):
+                pass  # «...третий месяц. курган»: a town named on its own, as chat messages sign off
             else:
                 return None
         following = _fold(toks[i + n][0]) if i + n < len(toks) else ""
@@ -1017,6 +1030,10 @@ def _is_street(toks: list[tuple[str, int, int]], i: int, n: int, text: str) -> b
     if previous == "на" and _HOUSE_NUMBER_RE.match(text, toks[i + n - 1][2]):
         return True
     return previous == "и" and i >= 3 and _fold(toks[i - 3][0]) in STREET_MARKERS
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    return bool(_ALONE_BEFORE_RE.search(text, max(0, start - 3), start) and _ALONE_AFTER_RE.match(text, end))
 
 
 def _is_place_word(word: str) -> bool:
