@@ -538,6 +538,9 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch251.jsonl",
         "blind_batch252.jsonl",
         "blind_batch253.jsonl",
+        "blind_batch255.jsonl",
+        "blind_batch259.jsonl",
+        "blind_batch263.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
