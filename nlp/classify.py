@@ -101,6 +101,8 @@ class Encoded:
     # the same head over each run of `urgent_window` sentences, the highest (0 when the window is off): a
     # danger told in two calm sentences of a long letter about pay is diluted in the whole complaint
     urgent_window_proba: float = 0.0
+    # the urgency head over single sentences, the highest (0 without it): one calm sentence of a long letter
+    urgent_sentence_proba: float = 0.0
 
 
 CHAR_CACHE_LIMIT = 200_000  # tokens whose char n-gram ids are remembered (a few tens of MB at most)
@@ -142,6 +144,13 @@ class Model:
         self.urgent_threshold = float(meta.get("urgent_threshold", 2.0))  # above 1: the head never fires
         self.urgent_window = int(meta.get("urgent_window", 3))
         self.urgent_window_threshold = float(meta.get("urgent_window_threshold", 2.0))
+        self.urgent_sent_coef = (
+            arrays["urgent_sent_coef"].astype(np.float32) if "urgent_sent_coef" in arrays else None
+        )
+        self.urgent_sent_intercept = (
+            float(arrays["urgent_sent_intercept"][0]) if "urgent_sent_coef" in arrays else 0.0
+        )
+        self.urgent_sentence_threshold = float(meta.get("urgent_sentence_threshold", 2.0))
         self.n_features = len(self.idf)
         self._char_cache: dict[str, tuple[int, ...]] = {}
 
@@ -218,7 +227,12 @@ class Model:
             urgent = self._urgent_calibrated(np.array([raw]))[0]
             if self.urgent_window_threshold <= 1.0:
                 window = self._window_urgent(ids, sentence_of, n, self.urgent_window)
-        return Encoded(proba.reshape(n, n_classes), rows, doc, urgent, window)
+        sentence = 0.0
+        if self.urgent_sent_coef is not None and len(col):
+            sentence_raw = np.bincount(row, weights=self.urgent_sent_coef[col] * val, minlength=n)
+            best = float(sentence_raw.max()) + self.urgent_sent_intercept
+            sentence = float(1.0 / (1.0 + np.exp(-np.clip(best, -30.0, 30.0))))
+        return Encoded(proba.reshape(n, n_classes), rows, doc, urgent, window, sentence)
 
     def _urgent_calibrated(self, raw: np.ndarray) -> list[float]:
         a, b = self.urgent_platt

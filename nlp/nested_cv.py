@@ -48,18 +48,21 @@ MASS_MIN_SCORES = [0.3, 0.35, 0.4, 0.5, 1.01]
 # the urgency head over runs of consecutive sentences (`urgent_window`, `urgent_window_threshold`)
 URGENT_WINDOWS = [2, 3, 4]
 URGENT_WINDOW_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+# the urgency head over single sentences (`urgent_sentence_threshold`)
+URGENT_SENTENCE_THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]
 
 
-def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float, list[float]]:
+def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float, list[float], float]:
     """(doc head probabilities, max sentence probabilities, urgency head probability, its highest probability
-    over runs of each of `URGENT_WINDOWS` sentences) of a complaint, as the pipeline computes them."""
+    over runs of each of `URGENT_WINDOWS` sentences, the sentence urgency head's highest probability) of a
+    complaint, as the pipeline computes them."""
     cleaned = clean(analysis_text(text)[0])
     sents = sentences(cleaned.body_text) or sentences(cleaned.facts_text)
     encoded = model.encode([s.text for s in sents])
     sent_max = encoded.sent_proba[:, :n_cat].max(axis=0) if len(sents) else np.zeros(n_cat)
     per_sentence = [model.sentence_ids(s.text) for s in sents]
     windows = [model.window_urgent_proba(per_sentence, size) for size in URGENT_WINDOWS]
-    return encoded.doc_proba, sent_max, encoded.urgent_proba, windows
+    return encoded.doc_proba, sent_max, encoded.urgent_proba, windows, encoded.urgent_sentence_proba
 
 
 def nested_scores(
@@ -79,7 +82,7 @@ def nested_scores(
         texts = [records[i]["text"] for i in test_idx]
         whole = Analyzer(model, use_ner=False).analyze_many(texts)  # the pipeline as it runs
         # urgency without the head; the head is added in `urgency`
-        model.urgent_threshold = model.urgent_window_threshold = 2.0
+        model.urgent_threshold = model.urgent_window_threshold = model.urgent_sentence_threshold = 2.0
         analyses = Analyzer(model, use_ner=False).analyze_many(texts)
         unweighed = Analyzer(model, use_ner=False, accident_head_floor=0.0).analyze_many(texts)
         result.append(
@@ -88,6 +91,7 @@ def nested_scores(
                 "sent": np.array([pair[1] for pair in pairs]),
                 "head": np.array([pair[2] for pair in pairs]),
                 "windows": np.array([pair[3] for pair in pairs]),
+                "sentence": np.array([pair[4] for pair in pairs]),
                 "rules": np.array([a.urgent for a in analyses]),
                 "unweighed": np.array([a.urgent for a in unweighed]),
                 "reason": np.array([a.urgent_reason or "" for a in unweighed]),
@@ -127,10 +131,12 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     reasons = np.concatenate([fold["reason"] for fold in scores])
     weighed = np.isin(reasons, [rule.reason for rule in rules_config().rules if rule.weighed_by_head])
     windows = np.concatenate([fold["windows"] for fold in scores])
-    head_fires = (head >= PARAMS["urgent_threshold"]) | (
+    sentence = np.concatenate([fold.get("sentence", np.zeros(len(fold["head"]))) for fold in scores])
+    doc_head_fires = head >= PARAMS["urgent_threshold"]
+    window_fires = (
         windows[:, URGENT_WINDOWS.index(PARAMS["urgent_window"])] >= PARAMS["urgent_window_threshold"]
     )
-    doc_head_fires = head >= PARAMS["urgent_threshold"]
+    head_fires = doc_head_fires | window_fires | (sentence >= PARAMS["urgent_sentence_threshold"])
     return {
         "gold_urgent": int(gold.sum()),
         "rules": measure(rules),
@@ -142,6 +148,11 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
                 for t in URGENT_WINDOW_THRESHOLDS
             }
             for k, size in enumerate(URGENT_WINDOWS)
+        },
+        # the rules, the head and its runs as chosen, or the sentence head from each threshold
+        "rules_heads_or_sentence": {
+            str(t): measure(rules | doc_head_fires | window_fires | (sentence >= t))
+            for t in URGENT_SENTENCE_THRESHOLDS
         },
         "rules_from_head_floor": {
             str(f): measure((unweighed & ~(weighed & (head < f))) | head_fires) for f in URGENT_HEAD_FLOORS

@@ -287,6 +287,8 @@ class Analyzer:
                 self._head_floor(clf),
                 encoded.urgent_window_proba,
                 clf.urgent_window_threshold,
+                encoded.urgent_sentence_proba,
+                clf.urgent_sentence_threshold,
             )
 
         urgent, reason = assess_urgency(categories)

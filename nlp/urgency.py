@@ -204,6 +204,8 @@ def assess(
     head_floor: float = 0.0,
     window_proba: float = 0.0,
     window_threshold: float = 2.0,
+    sentence_proba: float = 0.0,
+    sentence_threshold: float = 2.0,
 ) -> tuple[bool, str | None]:
     """(urgent, reason) for a complaint given its sentences, predicted categories, facts and the
     classifier's category scores. Urgency prefers recall: a category counts here from a lower score
@@ -216,10 +218,11 @@ def assess(
     labour complaint, and urgency prefers recall.
 
     Last, the classifier's urgency head (``urgent_proba`` ≥ ``urgent_threshold``, or over a few consecutive
-    sentences ``window_proba`` ≥ ``window_threshold``) catches accidents and dangers told in words no rule
-    knows («бык затоптал», «кровля села, двоих привалило»); its reason is an accident when the classifier
-    scores workplace_accident above occupational_safety, else a danger. For a
-    complaint classified only as out_of_scope the head counts only when the text speaks of a workplace.
+    sentences ``window_proba`` ≥ ``window_threshold``, or its sentence head in one sentence
+    ``sentence_proba`` ≥ ``sentence_threshold``) catches accidents and dangers told in words no rule knows
+    («бык затоптал», «кровля села, двоих привалило»); its reason is an accident when the classifier scores
+    workplace_accident above occupational_safety, else a danger. For a complaint classified only as
+    out_of_scope the head counts only when the text speaks of a workplace.
 
     The head also weighs the death and accident rules (``weighed_by_head``) and the workplace_accident
     category: below ``head_floor`` (the pipeline passes ``accident_head_floor``) they raise no alarm — a life
@@ -270,7 +273,11 @@ def assess(
         # «всей смене не выдали зарплату», «у нас на комбинате почти 200 человек без зарплаты» in a letter
         # read as out_of_scope
         return True, config.mass_reason
-    head_fires = urgent_proba >= urgent_threshold or window_proba >= window_threshold
+    head_fires = (
+        urgent_proba >= urgent_threshold
+        or window_proba >= window_threshold
+        or sentence_proba >= sentence_threshold
+    )
     if head_fires and (not out_of_scope or any(p.search(text) for p in config.workplace)):
         accident = scores.get("workplace_accident", 0.0) >= scores.get("occupational_safety", 0.0)
         return True, ACCIDENT_REASON if accident else DANGER_REASON

@@ -338,6 +338,54 @@ def test_the_urgency_head_over_runs_of_sentences() -> None:
     assert assess(calm, ["wage_amount"], None, safety, 0.05, 0.2, 0.0, 0.7, 0.8) == (False, None)
 
 
+def test_the_urgency_head_over_single_sentences() -> None:
+    # one calm hazard in a long letter about pay: the sentence head reads it in its own sentence, where the
+    # head over the whole complaint sees mostly pay
+    clf = model()
+    assert clf.urgent_sent_coef is not None and 0.0 < clf.urgent_sentence_threshold < 1.0
+    letter = [
+        "Здравствуйте, работаю кладовщиком в ООО «СеверЛогистик» в Вологде третий год.",
+        "Зарплату за октябрь выплатили только половину, остальное обещают «после инвентаризации».",
+        "Отпускные в этом году пришли на неделю позже начала отпуска.",
+        "Расчётные листки не выдают, в бухгалтерии говорят смотреть в приложении, а оно не работает.",
+        "Стремянка, по которой мы лазим на верхние ярусы, одна на весь склад, и ножка у неё обмотана скотчем.",
+        "Переработки по субботам не оплачивают, хотя в табеле они стоят.",
+        "Прошу разобраться и обязать выплатить долг.",
+    ]
+    encoded = clf.encode(letter)
+    assert encoded.urgent_sentence_proba >= clf.urgent_sentence_threshold
+    assert encoded.urgent_proba < clf.urgent_threshold
+    without_hazard = clf.encode(letter[:4] + letter[5:])
+    assert without_hazard.urgent_sentence_proba < clf.urgent_sentence_threshold
+    analyzer = Analyzer()
+    assert analyzer.analyze(" ".join(letter)).urgent
+    assert not analyzer.analyze(" ".join(letter[:4] + letter[5:])).urgent
+    # the pipeline passes it to the rules as a third way for the head to fire
+    calm, safety = ["Премию урезали."], {"occupational_safety": 0.5}
+    fired = assess(calm, ["wage_amount"], None, safety, 0.05, 0.2, 0.0, 0.1, 0.6, 0.85, 0.8)
+    assert fired == (True, DANGER_REASON)
+    assert assess(calm, ["wage_amount"], None, safety, 0.05, 0.2, 0.0, 0.1, 0.6, 0.75, 0.8) == (False, None)
+    # for an out_of_scope complaint it counts, like the other heads, only when the text speaks of a workplace
+    shop = ["В магазине у дома стеллаж с банками шатается над проходом."]
+    assert assess(shop, ["out_of_scope"], None, safety, 0.05, 0.2, 0.0, 0.1, 0.6, 0.95, 0.8) == (False, None)
+
+
+def test_urgent_sentence_targets() -> None:
+    from nlp.train import urgent_sentence_targets
+
+    urgent = np.array([1, 0, -1])  # an urgent danger, a complaint that is not urgent, mass arrears
+    owner = np.array([0, 0, 0, 1, 1, 2])
+    labels = [
+        "occupational_safety",
+        "wage_arrears",
+        "workplace_accident",
+        "occupational_safety",
+        "_none",
+        "_none",
+    ]
+    assert urgent_sentence_targets(urgent, owner, labels).tolist() == [1, -1, 1, 0, 0, -1]
+
+
 def test_urgent_target() -> None:
     assert urgent_target({"urgent": False}) == 0
     assert urgent_target({"urgent": True, "urgent_reason": ACC}) == 1
@@ -429,6 +477,31 @@ def test_nested_cv_window_head_measure() -> None:
     }
     assert windows["3"]["0.5"]["false_alarms"] == 1
     assert windows["2"]["0.7"]["missed_ids"] == windows["4"]["0.7"]["missed_ids"] == ["tr-1"]
+
+
+def test_nested_cv_sentence_head_measure() -> None:
+    # the sentence head catches tr-1 from 0.8; from 0.6 it also fires on tr-4, not urgent
+    fold = _urgency_fold(
+        4,
+        urgent=np.array([True, True, False, False]),
+        rules=np.array([False, True, False, False]),
+        unweighed=np.array([False, True, False, False]),
+        reason=np.array(["", DANGER_REASON, "", ""]),
+        rules_reason=np.array(["", DANGER_REASON, "", ""]),
+        head=np.array([0.1, 0.1, 0.1, 0.1]),
+        sentence=np.array([0.82, 0.1, 0.3, 0.65]),
+    )
+    report = urgency([fold])
+    sentence = report["rules_heads_or_sentence"]
+    assert sentence["0.8"] == {
+        "recall": 1.0,
+        "precision": 1.0,
+        "missed": 0,
+        "false_alarms": 0,
+        "missed_ids": [],
+    }
+    assert sentence["0.6"]["false_alarms"] == 1
+    assert sentence["0.85"]["missed_ids"] == ["tr-1"]
 
 
 def test_nested_cv_mass_arrears_from_score() -> None:
