@@ -81,6 +81,11 @@ class Vectoriser:
         return np.fromiter(found, dtype=np.int64, count=len(found)) + self.offset
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, clipped so large scores do not overflow."""
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
 def _weigh(ids: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sparse row (indices, values) from feature ids: sublinear tf × idf, each block L2-normalised."""
     if not len(ids):
@@ -220,7 +225,7 @@ class Model:
 
         _, doc_col, doc_val = self._rows(ids, np.zeros(len(ids), dtype=np.int64), 1)
         doc_scores = self.doc_coef[:, doc_col] @ doc_val + self.doc_intercept
-        doc = 1.0 / (1.0 + np.exp(-np.clip(self.platt_a * doc_scores + self.platt_b, -30.0, 30.0)))
+        doc = _sigmoid(self.platt_a * doc_scores + self.platt_b)
         urgent = window = 0.0
         if self.urgent_coef is not None:
             raw = float(self.urgent_coef[doc_col] @ doc_val) + self.urgent_intercept
@@ -231,12 +236,12 @@ class Model:
         if self.urgent_sent_coef is not None and len(col):
             sentence_raw = np.bincount(row, weights=self.urgent_sent_coef[col] * val, minlength=n)
             best = float(sentence_raw.max()) + self.urgent_sent_intercept
-            sentence = float(1.0 / (1.0 + np.exp(-np.clip(best, -30.0, 30.0))))
+            sentence = float(_sigmoid(np.array(best)))
         return Encoded(proba.reshape(n, n_classes), rows, doc, urgent, window, sentence)
 
     def _urgent_calibrated(self, raw: np.ndarray) -> list[float]:
         a, b = self.urgent_platt
-        return (1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -30.0, 30.0)))).tolist()
+        return _sigmoid(a * raw + b).tolist()
 
     def window_urgent_proba(self, per_sentence: list[list[int]], size: int) -> float:
         """The urgency head's highest probability over runs of `size` consecutive sentences (given as their
@@ -274,7 +279,7 @@ class Model:
         """Calibrated per-category probabilities for a whole complaint (ids of all its sentences)."""
         idx, val = self.vector(ids)
         scores = self.doc_coef[:, idx] @ val + self.doc_intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(self.platt_a * scores + self.platt_b, -30.0, 30.0)))
+        return _sigmoid(self.platt_a * scores + self.platt_b)
 
     def sent_proba(
         self, ids: tuple[np.ndarray, np.ndarray]
@@ -288,7 +293,7 @@ class Model:
 
     def confidence(self, fused: np.ndarray) -> np.ndarray:
         """Calibrated probability that a chosen category is right, from its fused score."""
-        return 1.0 / (1.0 + np.exp(-np.clip(self.confidence_a * fused + self.confidence_b, -30.0, 30.0)))
+        return _sigmoid(self.confidence_a * fused + self.confidence_b)
 
     def evidence(self, category: str, idx: np.ndarray, val: np.ndarray, top: int = 5) -> list[str]:
         """Lemma n-grams that pushed the sentence head towards the category the most."""

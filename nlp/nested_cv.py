@@ -131,7 +131,7 @@ def urgency(scores: list[dict[str, np.ndarray]]) -> dict[str, Any]:
     reasons = np.concatenate([fold["reason"] for fold in scores])
     weighed = np.isin(reasons, [rule.reason for rule in rules_config().rules if rule.weighed_by_head])
     windows = np.concatenate([fold["windows"] for fold in scores])
-    sentence = np.concatenate([fold.get("sentence", np.zeros(len(fold["head"]))) for fold in scores])
+    sentence = np.concatenate([fold["sentence"] for fold in scores])
     doc_head_fires = head >= PARAMS["urgent_threshold"]
     window_fires = (
         windows[:, URGENT_WINDOWS.index(PARAMS["urgent_window"])] >= PARAMS["urgent_window_threshold"]

@@ -402,7 +402,7 @@ def _fold_scores(n: int, wage_arrears: list[float]) -> np.ndarray:
 
 def _urgency_fold(n: int, **arrays: np.ndarray) -> dict[str, np.ndarray]:
     """One nested-CV fold of `n` held-out complaints for `urgency`: the arrays given, the rest neutral (ids
-    tr-1 …, wage scores 0.3, no wage category or arrears words, no runs of sentences above 0)."""
+    tr-1 …, wage scores 0.3, no wage category or arrears words, no runs of sentences nor single sentences above 0)."""
     fold = {
         "ids": np.array([f"tr-{i + 1}" for i in range(n)]),
         "doc": _fold_scores(n, [0.3] * n),
@@ -410,6 +410,7 @@ def _urgency_fold(n: int, **arrays: np.ndarray) -> dict[str, np.ndarray]:
         "wage_reported": np.zeros(n, dtype=bool),
         "arrears_words": np.zeros(n, dtype=bool),
         "windows": np.zeros((n, 3)),
+        "sentence": np.zeros(n),
     }
     return {**fold, **arrays}
 
@@ -452,10 +453,10 @@ def test_nested_cv_urgency_measure() -> None:
     assert report["mass_min_score"]["0.3"] == report["mass_min_score"]["1.01"]
 
 
-def test_nested_cv_window_head_measure() -> None:
-    # the head over runs of 2 / 3 / 4 sentences (`URGENT_WINDOWS`) catches tr-1 from 0.7 with runs of 3 only;
-    # from 0.5 it also fires on tr-4, not urgent
-    fold = _urgency_fold(
+def _missed_danger_fold(**arrays: np.ndarray) -> dict[str, np.ndarray]:
+    """Four held-out complaints: tr-1 urgent and missed by the rules and the head (0.1), tr-2 urgent and
+    caught by a danger rule, tr-3 and tr-4 not urgent; `arrays` add what the head under test scores."""
+    return _urgency_fold(
         4,
         urgent=np.array([True, True, False, False]),
         rules=np.array([False, True, False, False]),
@@ -463,6 +464,14 @@ def test_nested_cv_window_head_measure() -> None:
         reason=np.array(["", DANGER_REASON, "", ""]),
         rules_reason=np.array(["", DANGER_REASON, "", ""]),
         head=np.array([0.1, 0.1, 0.1, 0.1]),
+        **arrays,
+    )
+
+
+def test_nested_cv_window_head_measure() -> None:
+    # the head over runs of 2 / 3 / 4 sentences (`URGENT_WINDOWS`) catches tr-1 from 0.7 with runs of 3 only;
+    # from 0.5 it also fires on tr-4, not urgent
+    fold = _missed_danger_fold(
         windows=np.array([[0.3, 0.75, 0.6], [0.1, 0.1, 0.1], [0.1, 0.1, 0.1], [0.2, 0.55, 0.4]]),
     )
     report = urgency([fold])
@@ -481,14 +490,7 @@ def test_nested_cv_window_head_measure() -> None:
 
 def test_nested_cv_sentence_head_measure() -> None:
     # the sentence head catches tr-1 from 0.8; from 0.6 it also fires on tr-4, not urgent
-    fold = _urgency_fold(
-        4,
-        urgent=np.array([True, True, False, False]),
-        rules=np.array([False, True, False, False]),
-        unweighed=np.array([False, True, False, False]),
-        reason=np.array(["", DANGER_REASON, "", ""]),
-        rules_reason=np.array(["", DANGER_REASON, "", ""]),
-        head=np.array([0.1, 0.1, 0.1, 0.1]),
+    fold = _missed_danger_fold(
         sentence=np.array([0.82, 0.1, 0.3, 0.65]),
     )
     report = urgency([fold])
