@@ -293,21 +293,30 @@ class Analyzer:
 
         urgent, reason = assess_urgency(categories)
         decided_again: list[int] | None = None
-        if urgent and chosen == [oos]:
+        joined = " ".join(texts)
+        # a customer, a passer-by or a neighbour reporting a business: no grievance against their employer,
+        # even when the danger they saw is urgent (nlp.scope)
+        outsider = scope.outsider_report(joined)
+        if urgent and chosen == [oos] and not outsider:
             # For an out_of_scope complaint the urgency rules ask for a workplace: danger or an accident at
             # work is a labour matter, so it takes its best labour category (nested CV on train: 3 labour
             # complaints kept, 1 out_of_scope one taken, of 19 and 25 errors)
             decided_again = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
         elif (
             oos >= 0
-            and (not urgent or reason == urgency.rules().mass_reason)
             and chosen != [oos]
-            and scope.not_a_workers_grievance(" ".join(texts))
+            and (
+                outsider
+                or (
+                    (not urgent or reason == urgency.rules().mass_reason)
+                    and (scope.employer_question(joined) or scope.landlord_of_worker(joined))
+                )
+            )
         ):
             # the employer asking what to do about their own worker, or a landlord about a tenant's wages (see
             # nlp.scope); decided after urgency, so an accident the employer reports stays a labour matter.
             # Mass arrears do not keep it: their headcount is then the employer's staff («у нас 12
-            # работников, один носит больничные»)
+            # работников, один носит больничные»). An outsider's danger keeps its alarm but not a labour label
             decided_again = [oos]
             urgent, reason = assess_urgency(["out_of_scope"])
         if decided_again is not None:

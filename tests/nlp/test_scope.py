@@ -198,6 +198,17 @@ def test_the_pipeline_keeps_a_landlords_letter_out(analyzer: Analyzer) -> None:
             False,
         ),
         ("Работал на заводе, жил в общежитии от предприятия, за койку удерживали 9 тысяч.", False),
+        # a worker named with a comma, one writing for a daughter, one on sick leave from a job
+        (
+            "Я, Сафина Лилия, аппаратчица цеха. Лечусь в офтальмологии после ожога, акт Н-1 не составлен.",
+            False,
+        ),
+        ("Пишу за дочку, ей 20. Ехала в такси, авария, сотрясение, управляющий не оплачивает.", False),
+        (
+            "Ехала пассажиром в автобусе, попали в аварию, сейчас на больничном, а директор грозит уволить.",
+            False,
+        ),
+        ("Я техничка в гимназии, лечусь у окулиста после дезсредства, перчаток не дают.", False),
         # «Сам я курьером не работаю» is an outsider's word, not a courier's
         ("Я веду телеграм-канал о курьерах. Сам я курьером не работаю, мне пишут ребята о штрафах.", True),
         # «Я не работник» denies the trade word («я старший кассир» names one)
@@ -219,4 +230,11 @@ def test_the_pipeline_keeps_an_outsiders_report_out_and_a_danger_in(analyzer: An
         "краю перекрытий без поясов, ограждений нет."
     )
     result = analyzer.analyze(danger)
-    assert result.urgent and result.categories != ["out_of_scope"]
+    # the danger is flagged for the inspectorate, but the passer-by has no grievance against an employer
+    assert result.urgent and result.categories == ["out_of_scope"]
+    shop = (
+        "Вчера в магазине «Дом и сад» на Ленина в Кирове над кассами висит оторванный светильник на одном "
+        "проводе, искрит. Продавцу сказала, он отмахнулся. Я покупательница, прошу проверить, пока никого не "
+        "убило."
+    )
+    assert analyzer.analyze(shop).categories == ["out_of_scope"]
