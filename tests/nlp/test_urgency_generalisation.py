@@ -617,6 +617,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch259.jsonl",
         "blind_batch263.jsonl",
         "blind_batch267.jsonl",
+        "blind_batch271.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
