@@ -683,7 +683,9 @@ _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
 _ROUGH = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|человек|под)\s+"
 _PLUS_ONE_RES = [  # matched on fold_case(text), numerals already in digits
     LowerPattern(
-        r"\b(?:мне|меня|я|мной)\s+и\s+ещ[её]\s+(?P<rough>" + _ROUGH + r")?(?P<n>\d{1,5})(?![\d\w])"
+        # «он и ещё 12 его земляков»: the worker the letter is about and the others
+        r"\b(?:мне|меня|я|мной|он|она|ему|ей)\s+и\s+ещ[её]\s+(?P<rough>" + _ROUGH + r")?"
+        r"(?P<n>\d{1,5})(?![\d\w])"
         r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|недел|раз|тыс|руб|%|мин|к\b|т\.|т\b|р\b|р\.))"
     ),
     # «ни я, ни мои 11 товарищей», «мне и моим 5 коллегам»
