@@ -704,8 +704,12 @@ _PLUS_ONE_RES = [  # matched on fold_case(text), numerals already in digits
     LowerPattern(r"\bещ[её]\s+(?P<rough>" + _ROUGH + rf")?(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
     LowerPattern(r"(?:остальн|други)\w*\s+(?:\w+\s+){0,3}?\(\s*их\s+(?P<n>\d{1,5})\s*\)"),
 ]
-# the writer and one workmate, no number given: «нам с напарницей не выплатили», «мы со сменщиком»
-_PAIR_RE = LowerPattern(r"\b(?:мы|нам|нас)\s+со?\s+(?:напарни\w+|сменщи\w+|коллегой)\b")
+# the writer and one workmate, no number given: «нам с напарницей не выплатили», «мы со сменщиком», «я и моя
+# коллега» (not «мы с мужем»: the labels count a spouse's letter as one worker's)
+_PAIR_RE = LowerPattern(
+    r"\b(?:мы|нам|нас)\s+со?\s+(?:напарни\w+|сменщи\w+|коллегой)\b|"
+    r"\bя\s+и\s+мо[йя]\s+(?:коллег\w*|напарни\w*|сменщи\w*)\b"
+)
 # a part of the firm: «нашему участку из 12», «бригаде из 8 человек»
 _GROUP_OF_RE = LowerPattern(
     r"\b(?:участ|бригад|смен|отдел|цех|коллектив|групп|звен|отделени)\w*\s+из\s+(?P<n>\d{1,5})(?![\d\w])"
