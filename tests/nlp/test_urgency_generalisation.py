@@ -622,6 +622,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch263.jsonl",
         "blind_batch267.jsonl",
         "blind_batch271.jsonl",
+        "blind_batch275.jsonl",
         "blind_batch279.jsonl",
     ],
 )
