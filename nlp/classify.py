@@ -156,6 +156,8 @@ class Model:
             float(arrays["urgent_sent_intercept"][0]) if "urgent_sent_coef" in arrays else 0.0
         )
         self.urgent_sentence_threshold = float(meta.get("urgent_sentence_threshold", 2.0))
+        # models trained before it: every urgent out_of_scope complaint at a workplace becomes labour
+        self.urgent_oos_to_labour_max = float(meta.get("urgent_oos_to_labour_max", 2.0))
         self.n_features = len(self.idf)
         self._char_cache: dict[str, tuple[int, ...]] = {}
 

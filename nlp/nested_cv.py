@@ -50,6 +50,9 @@ URGENT_WINDOWS = [2, 3, 4]
 URGENT_WINDOW_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 # the urgency head over single sentences (`urgent_sentence_threshold`)
 URGENT_SENTENCE_THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]
+# fused out_of_scope scores under which an urgent out_of_scope complaint takes a labour category
+# (`urgent_oos_to_labour_max`; 2: always, as before it)
+URGENT_OOS_TO_LABOUR_MAX = [0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 2.0]
 
 
 def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray, float, list[float], float]:
@@ -81,6 +84,13 @@ def nested_scores(
         pairs = [_scores(model, records[i]["text"], len(categories)) for i in test_idx]
         texts = [records[i]["text"] for i in test_idx]
         whole = Analyzer(model, use_ner=False).analyze_many(texts)  # the pipeline as it runs
+        # the same never and always making an urgent out_of_scope complaint labour (`conversion_grid`)
+        cut = model.urgent_oos_to_labour_max
+        model.urgent_oos_to_labour_max = -1.0
+        never = Analyzer(model, use_ner=False).analyze_many(texts)
+        model.urgent_oos_to_labour_max = 2.0
+        always = Analyzer(model, use_ner=False).analyze_many(texts)
+        model.urgent_oos_to_labour_max = cut
         # urgency without the head; the head is added in `urgency`
         model.urgent_threshold = model.urgent_window_threshold = model.urgent_sentence_threshold = 2.0
         analyses = Analyzer(model, use_ner=False).analyze_many(texts)
@@ -102,6 +112,9 @@ def nested_scores(
                 "ids": np.array([str(records[i]["id"]) for i in test_idx]),
                 "Y": np.array([[int(c in records[i]["categories"]) for c in categories] for i in test_idx]),
                 "P": np.array([[c in a.categories for c in categories] for a in whole], dtype=bool),
+                "P_never": np.array([[c in a.categories for c in categories] for a in never], dtype=bool),
+                "P_always": np.array([[c in a.categories for c in categories] for a in always], dtype=bool),
+                "fuse_weight": np.array([model.fuse_weight]),
             }
         )
     return result
@@ -209,6 +222,24 @@ def pipeline_measure(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str,
     }
 
 
+def conversion_grid(scores: list[dict[str, np.ndarray]], oos: int) -> dict[str, Any]:
+    """Out_of_scope errors of the pipeline summed over the folds for each `URGENT_OOS_TO_LABOUR_MAX`: an
+    urgent complaint read out_of_scope takes its labour category (as in ``P_always``) only while its fused
+    out_of_scope score stays below the cut (else as in ``P_never``)."""
+    result = {}
+    for cut in URGENT_OOS_TO_LABOUR_MAX:
+        as_labour = as_oos = 0
+        for fold in scores:
+            weight = float(fold["fuse_weight"][0])
+            fused_oos = weight * fold["doc"][:, oos] + (1 - weight) * fold["sent"][:, oos]
+            pred = np.where((fused_oos < cut)[:, None], fold["P_always"], fold["P_never"])
+            errors = _oos_errors(fold["Y"], pred, oos)
+            as_labour += int(errors[0].sum())
+            as_oos += int(errors[1].sum())
+        result[str(cut)] = {"oos_as_labour": as_labour, "labour_as_oos": as_oos}
+    return result
+
+
 def _fold_ids(scores: list[dict[str, np.ndarray]]) -> list[np.ndarray]:
     """Each fold's complaint ids (row numbers for folds made without them)."""
     return [fold.get("ids", np.arange(len(next(iter(fold.values())))).astype(str)) for fold in scores]
@@ -290,6 +321,7 @@ def nested_grid(
             scores, oos, PARAMS["fuse_weights"][0], PARAMS["thresholds"][0], PARAMS["oos_margins"][0]
         ),
         "pipeline": pipeline_measure(scores, oos),
+        "urgent_oos_to_labour_max": conversion_grid(scores, oos),
         "urgency": urgency(scores),
     }
 

@@ -297,10 +297,10 @@ class Analyzer:
         # a customer, a passer-by or a neighbour reporting a business: no grievance against their employer,
         # even when the danger they saw is urgent (nlp.scope)
         outsider = scope.outsider_report(joined)
-        if urgent and chosen == [oos] and not outsider:
+        if urgent and chosen == [oos] and not outsider and fused[oos] < clf.urgent_oos_to_labour_max:
             # For an out_of_scope complaint the urgency rules ask for a workplace: danger or an accident at
-            # work is a labour matter, so it takes its best labour category (nested CV on train: 3 labour
-            # complaints kept, 1 out_of_scope one taken, of 19 and 25 errors)
+            # work is a labour matter, so it takes its best labour category, unless the classifier is sure
+            # (train.PARAMS urgent_oos_to_labour_max)
             decided_again = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
         elif (
             oos >= 0

@@ -665,6 +665,25 @@ def test_nested_cv_whole_pipeline_measure() -> None:
     assert report["labour_as_oos_ids"] == ["tr-2"] and report["oos_as_labour_ids"] == []
 
 
+def test_nested_cv_measures_the_urgent_out_of_scope_conversion() -> None:
+    # two urgent complaints read out_of_scope (column 1): a labour one with a doubtful reading (fused 0.56),
+    # a customer's with a sure one (0.9); the third is not urgent and the same either way
+    from nlp.nested_cv import conversion_grid
+
+    fold = {
+        "Y": np.array([[1, 0], [0, 1], [0, 1]]),
+        "doc": np.array([[0.4, 0.6], [0.0, 1.0], [0.1, 0.9]]),
+        "sent": np.array([[0.6, 0.5], [0.4, 0.75], [0.0, 1.0]]),
+        "fuse_weight": np.array([0.6]),
+        "P_never": np.array([[0, 1], [0, 1], [0, 1]], dtype=bool),
+        "P_always": np.array([[1, 0], [1, 0], [0, 1]], dtype=bool),
+    }
+    grid = conversion_grid([fold], oos=1)
+    assert grid["0.5"] == {"oos_as_labour": 0, "labour_as_oos": 1}
+    assert grid["0.6"] == {"oos_as_labour": 0, "labour_as_oos": 0}
+    assert grid["2.0"] == {"oos_as_labour": 1, "labour_as_oos": 0}
+
+
 def test_the_model_head_silences_an_old_injury_in_a_hiring_complaint() -> None:
     """The accident rule reads «сломал позвоночник» in a wheelchair user's complaint about a refused job; the
     urgency head of the shipped model gives it less than `accident_head_floor`, so no alarm — and without the
