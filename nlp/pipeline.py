@@ -297,10 +297,15 @@ class Analyzer:
         # a customer, a passer-by or a neighbour reporting a business: no grievance against their employer,
         # even when the danger they saw is urgent (nlp.scope)
         outsider = scope.outsider_report(joined)
-        if urgent and chosen == [oos] and not outsider and fused[oos] < clf.urgent_oos_to_labour_max:
+        if (
+            urgent
+            and chosen == [oos]
+            and not outsider
+            and (fused[oos] < clf.urgent_oos_to_labour_max or scope.own_workplace(joined))
+        ):
             # For an out_of_scope complaint the urgency rules ask for a workplace: danger or an accident at
             # work is a labour matter, so it takes its best labour category, unless the classifier is sure
-            # (train.PARAMS urgent_oos_to_labour_max)
+            # (train.PARAMS urgent_oos_to_labour_max) and the writer does not speak of their own workplace
             decided_again = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
         elif (
             oos >= 0

@@ -239,6 +239,25 @@ def _says_no_stake(text: str) -> bool:
     )
 
 
+# the writer's own workplace: «у нас на заводе рабочего придавило», «в компрессорной у нас ресивер шипит»,
+# «наш цех»: a danger told there is a labour matter however the rest of the letter reads (not «наш участок», a
+# garden plot, nor «на работе у нас всё нормально»)
+_WORK_PLACE = (
+    r"(?:цеху|цехе|складе|заводе|фабрике|шахте|стройке|объекте|базе|ферме|предприятии|комбинате|производстве|"
+    r"карьере|депо|котельной|компрессорной|магазине)"
+)
+_OWN_WORKPLACE = re.compile(
+    rf"\bу нас (?:\w+ ){{0,2}}(?:на|в) {_WORK_PLACE}\b|\b(?:на|в) {_WORK_PLACE} у нас\b|"
+    r"\bнаш\w* (?:цех|завод|склад|шахт|фабрик|предприяти|комбинат|котельн)\w*",
+    re.IGNORECASE,
+)
+
+
+def own_workplace(text: str) -> bool:
+    """The writer speaks of their own workplace («у нас на заводе», «наш цех»)."""
+    return _OWN_WORKPLACE.search(text) is not None
+
+
 def outsider_report(text: str) -> bool:
     """The writer reports a business's violations and has no stake in it: says so, or speaks as its customer,
     patient, passenger or neighbour; no worker of it, nor a relative's or workmate's voice."""

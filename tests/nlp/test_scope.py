@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import Analyzer
-from nlp.scope import employer_question, landlord_of_worker, outsider_report
+from nlp.scope import employer_question, landlord_of_worker, outsider_report, own_workplace
 
 
 @pytest.mark.parametrize(
@@ -263,3 +263,19 @@ def test_a_sure_out_of_scope_reading_keeps_an_alarm_out_of_labour() -> None:
     model.urgent_oos_to_labour_max = 2.0
     converted = Analyzer(model).analyze(text)
     assert converted.categories != ["out_of_scope"] and converted.urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("Хочу пожаловаться на полицию: у нас на заводе рабочего придавило прессом.", True),
+        ("В компрессорной у нас ресивер весь в ржавчине и шипит по шву.", True),
+        ("Наш цех третий день без вентиляции.", True),
+        ("Бревно упало на наш участок рядом с теплицей.", False),
+        ("Я сварщик, на работе у нас всё нормально, а страховая не платит.", False),
+        ("В нашем доме меняют лифт, шахта открыта.", False),
+    ],
+)
+def test_own_workplace(text: str, own: bool) -> None:
+    # a danger at the writer's own workplace is a labour matter even when the classifier is sure of out_of_scope
+    assert own_workplace(text) is own
