@@ -292,6 +292,12 @@ def test_an_outsiders_report_of_a_danger_to_workers_is_urgent() -> None:
     assert assess(["Рабочие дни у нас по 12 часов, ограждения нет."], ["out_of_scope"], None) == (False, None)
 
 
+def test_a_port_or_a_hangar_is_a_workplace_for_an_out_of_scope_reading() -> None:
+    # short messages the classifier may read out_of_scope: the port names the workplace, «Ангарск» does not
+    assert assess(["в порту стропальщика придавило контейнером насмерть"], ["out_of_scope"], None)[0]
+    assert assess(["Сосед из Ангарска упал с лестницы, сломал ногу."], ["out_of_scope"], None) == (False, None)
+
+
 def test_an_outsiders_report_of_mass_arrears_told_without_the_word_wages() -> None:
     couriers = [
         "Курьер сказал, что у них на точке 15 курьеров и сборщиков полтора месяца не получили ни рубля."
