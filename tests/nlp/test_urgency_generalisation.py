@@ -636,6 +636,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch275.jsonl",
         "blind_batch279.jsonl",
         "blind_batch283.jsonl",
+        "blind_batch287.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
