@@ -312,10 +312,7 @@ class Analyzer:
             and chosen != [oos]
             and (
                 outsider
-                or (
-                    (not urgent or reason == urgency.rules().mass_reason)
-                    and (scope.employer_question(joined) or scope.landlord_of_worker(joined))
-                )
+                or ((not urgent or reason == urgency.rules().mass_reason) and scope.employers_side(joined))
             )
         ):
             # the employer asking what to do about their own worker, or a landlord about a tenant's wages (see

@@ -13,7 +13,8 @@ A report by someone with no stake in the business is out_of_scope too (the label
 only when the writer, a relative or a workmate is the wronged worker): one who says so («сам я там не
 работаю»), or a customer, patient, passenger, neighbour or a pupil's parent who retells what the workers told
 them («лечу зубы в клинике … ассистентка пожаловалась»), unless the text shows a stake («дочка там кассиром»,
-«я повар», «нас шесть человек»).
+«я повар», «нас шесть человек»). Such a report stays out_of_scope even when its danger is urgent: the alarm
+stays, the grievance is not the writer's as a worker.
 """
 
 from __future__ import annotations
@@ -281,7 +282,7 @@ def employer_question(text: str) -> bool:
     return firm is not None and (_ASKS.search(text) is not None or _FIRM_ASKS.search(text) is not None)
 
 
-def not_a_workers_grievance(text: str) -> bool:
-    """The employer's question, the landlord's letter or an outsider's report: out_of_scope whatever labour
-    words it uses."""
-    return employer_question(text) or landlord_of_worker(text) or outsider_report(text)
+def employers_side(text: str) -> bool:
+    """The employer's question or the landlord's letter: out_of_scope whatever labour words it uses, unless
+    urgent for an accident or a danger (`outsider_report` is out_of_scope even then)."""
+    return employer_question(text) or landlord_of_worker(text)
