@@ -97,7 +97,7 @@ _STANITSA_MARKERS = frozenset(
 # «ст.» is also «старший» and «статья»: capitalised names only, none named like a town elsewhere
 _STATION_MARKER = "ст"
 # a settlement is also read without a marker right after these, when it is not an ordinary word
-_SETTLEMENT_PREPOSITIONS = frozenset({"в", "во", "из"})
+_SETTLEMENT_PREPOSITIONS = frozenset({"в", "во", "из", "под"})  # «под Галичем»
 STREET_MARKERS = frozenset(
     {
         "ул",
@@ -190,6 +190,11 @@ _DISTRICT_WORDS = frozenset(
         "улуса",
         "улусе",
         "улусу",
+        "округ",
+        "округа",
+        "округе",
+        "округу",
+        "округом",
     }
 )
 _REGION_WORDS = frozenset({"обл", "область", "области", "областью", "край", "края", "краю", "крае", "краем"})
@@ -198,7 +203,11 @@ _LEGAL_FORM_NAME_RE = re.compile(
     rf"(?<![\w])(?:{alternation((*BRAND_NAME_FORMS, *(f.lower() for f in BRAND_NAME_FORMS)))})\s+"
     r"(?P<name>[\w-]+(?:\s+[\w-]+)?)"
 )
-_NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS
+# «Х-ского муниципального / городского округа»
+_MUNICIPAL_WORDS = frozenset(
+    {"муниципального", "муниципальный", "муниципальном", "городского", "городской", "городском"}
+)
+_NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS | _MUNICIPAL_WORDS
 # a city's district or a rural district named by an adjective, up to three words on: «на Советском районе», «в
 # Советском и Октябрьском районах», «Октябрьского округа», «в Советском районном суде»
 _CITY_PART_STARTS = ("район", "р-н", "улус", "округ", "микрорайон")
@@ -414,6 +423,8 @@ def phrase_forms(phrase: str, agree_all: bool = True) -> set[str]:
     result = {_fold(phrase)}
     if len(words) == 1 and "-" in phrase and "-на-" not in phrase:
         result |= _compound_forms(phrase)
+    if len(words) == 1 and set(per_word[0].values()) == {_fold(phrase)} and _fold(phrase)[-1:] in ("ы", "и"):
+        result |= settlement_forms(phrase)  # pymorphy takes «Лиски» for indeclinable: «в Лисках»
     for case in CASES:
         result.add(_fold(" ".join(forms[case] for forms in per_word)))
         if not agree_all and len(words) > 1:  # «в Республике Татарстан»: only the head noun changes
@@ -465,6 +476,7 @@ class Gazetteer:
         self.settlement_adjectives: dict[str, str | None] = {}  # «актанышский» → Республика Татарстан
         words = words or {}
         not_places = {_fold(str(w)) for w in words.get("not_places") or []}
+        self.village_names = {_fold(str(w)) for w in words.get("village_names_of_towns") or []}
 
         for name in self.official:
             core = _core_name(name)
@@ -549,27 +561,35 @@ class Gazetteer:
             if named_like_town or " " in nominative or "-" in nominative or len(nominative) < 4:
                 continue
             if nominative.endswith(("ское", "цкое")):
-                adjective = nominative[:-2] + "ий"  # «Таврическое» → «Таврический район»
+                adjectives = [nominative[:-2] + "ий"]  # «Таврическое» → «Таврический район»
             elif nominative.endswith(_ADJECTIVE_ENDINGS):
                 continue  # «Янтарный»: its district is «Янтарный район», a town's name, not an adjective
             else:
-                adjective = _city_adjective(nominative)
-            if adjective in self.adjectives or adjective in not_places:
-                continue  # a town's or a subject's («кировский»), or never a place
-            known = self.settlement_adjectives.get(adjective, region)
-            self.settlement_adjectives[adjective] = region if known == region else None
+                adjectives = [_city_adjective(nominative)]
+            for adjective in adjectives:
+                if adjective in self.adjectives or adjective in not_places:
+                    continue  # a town's or a subject's («кировский»), or never a place
+                known = self.settlement_adjectives.get(adjective, region)
+                self.settlement_adjectives[adjective] = region if known == region else None
 
     def _build_derived(
         self, city_region: dict[str, str], words: dict[str, Any], not_places: set[str]
     ) -> None:
         """Adjectives of towns and subjects, and beginnings of compound organisation names."""
         for key, region in city_region.items():
+            if " " in key:
+                for adjective in _city_adjectives(key):  # «вятскополянский»
+                    if adjective not in not_places:
+                        self.adjectives.setdefault(adjective, region)
             if " " in key or len(key) < 4 or key in not_places:
                 continue
             if "-" in key:
                 if "-на-" not in key:
                     self.adjectives.setdefault(_city_adjective(key), region)  # «кирово-чепецкий»
                 continue
+            for variant in _city_adjectives(key)[1:]:
+                if variant not in not_places:
+                    self.adjectives.setdefault(variant, region)
             if "Geox" not in morph.tags(key) and "Geox" not in morph.tags(key.capitalize()):
                 continue  # «тара», «бор»: ordinary words, not stems of names
             self.adjectives.setdefault(_city_adjective(key), region)
@@ -789,6 +809,8 @@ class Gazetteer:
                 continue  # «в Ревде», «ст. Ревда»: the town
             words = [t[0] for t in toks[i : i + n]]
             ordinary = all(_is_ordinary_word(w) for w in words)
+            if n == 1 and folded[i - 1] == "под" and folded[i].endswith(("ском", "цком")):
+                ordinary = False  # «под Медвежьегорском»: after «под» an adjective would end in «-ским»
             if marker is None:
                 if ordinary or self._looks_like_person(toks, i, text):
                     continue
@@ -820,11 +842,20 @@ class Gazetteer:
         """«Одинцовский район» (a district named after its town) and a misspelt subject before «обл.» / «край»
         («кургаская обл»)."""
         following = folded[i + 1]
+        if following in _MUNICIPAL_WORDS and i + 2 < len(folded) and folded[i + 2] in _DISTRICT_WORDS:
+            following = folded[i + 2]  # «Кунгурского муниципального округа»
         if following in _DISTRICT_WORDS:
-            lemma = morph.lemma(folded[i])
+            lemma = _adjective_lemma(folded[i])
             region = self.adjectives.get(lemma)
-            if region and lemma not in self.region_adjectives:
-                return Place(text[toks[i][1] : toks[i + 1][2]], toks[i][1], toks[i + 1][2], region, "city")
+            if region:
+                # a subject's district («Белгородский район»; Москва has a «Рязанский район») and an okrug
+                # (the Артёмовский округ of Приморье is Артём's, the Свердловская область has one of its own)
+                # count as a settlement does, after any town or subject the text names
+                if lemma in self.region_adjectives and not self.region_adjectives[lemma].endswith("область"):
+                    return None  # «Алтайский район» is in Хакасия too, a «Приморский район» in Петербург
+                weak = lemma in self.region_adjectives or following.startswith("округ")
+                kind = "settlement" if weak else "city"
+                return Place(text[toks[i][1] : toks[i + 1][2]], toks[i][1], toks[i + 1][2], region, kind)
             region = self.settlement_adjectives.get(lemma)
             if region and toks[i][0][:1].isupper() and "Surn" not in morph.tags(toks[i][0]):
                 # «Актанышский район»: a district named after its centre, a settlement
@@ -877,11 +908,14 @@ class Gazetteer:
     def org_region(self, text: str) -> str | None:
         """The region named inside organisation names, for a text that names no place: «АО "Уфимский
         моторостроительный завод"», «ООО "Мираторг-Брянск"», «ООО "КазаньТехСервис"», «ГУП "Мосгортранс"»,
-        «АО "Курганхиммаш"»."""
+        «АО "Курганхиммаш"», and a settlement's adjective before an institution («МУП "Змеиногорский
+        водоканал"»)."""
         segments = [text[m.start() + 1 : m.end() - 1] for m in _QUOTED_RE.finditer(text)]
         segments += [m.group("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
         for segment in segments:
-            for token in TOKEN_RE.findall(segment):
+            tokens = TOKEN_RE.findall(segment)
+            folded = [_fold(t) for t in tokens]
+            for k, token in enumerate(tokens):
                 parts = [token] if token.isupper() else [token, *_CAMEL_RE.findall(token)]
                 if "-" in token:
                     parts += token.split("-")
@@ -889,7 +923,19 @@ class Gazetteer:
                     region = self._org_word_region(part)
                     if region:
                         return region
+                region = self._settlement_adjective_region(folded[k])
+                if region and self._institution_of_place(folded, k):
+                    return region
         return None
+
+    def _settlement_adjective_region(self, word: str) -> str | None:
+        """The subject of a settlement whose adjective this is, unless the adjective may as well be a town's
+        or a subject's (their adjectives are not all regular)."""
+        lemma = _adjective_lemma(word)
+        region = self.settlement_adjectives.get(lemma)
+        if region and any(lemma[:k] in self.forms for k in range(4, len(lemma) - 3)):
+            return None  # «сокольская ЦРБ»: of the town Сокол, not of the village Сокольское
+        return region
 
     def _org_word_region(self, word: str) -> str | None:
         key = _fold(word)
@@ -903,7 +949,7 @@ class Gazetteer:
             if entries[0].capital_of:
                 return entries[0].capital_of
         if len(key) >= 5:
-            region = self.adjectives.get(morph.lemma(key))
+            region = self.adjectives.get(_adjective_lemma(key))
             if region:
                 return region
         if len(key) >= 5 and (not morph.analyzer().word_is_known(key) or "Orgn" in morph.tags(key)):
@@ -925,6 +971,9 @@ class Gazetteer:
             return None  # «ул. Гагарина», «пр. Мира»; not «на Народном бульваре, Белгород»
         if _is_street(toks, i, n, text):
             return None  # «на Королёва 12», «на углу ул. Ворошилова и Ломоносова»
+        village_name = morph.lemma(_fold(first)) in self.village_names
+        if entry.adjective and previous in SETTLEMENT_MARKERS and village_name:
+            return None  # «пос. Октябрьский», «пгт Октябрьский»: one of the villages so named, not the town
         if previous == "ип":
             return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново
         if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
@@ -956,7 +1005,7 @@ class Gazetteer:
         if entry.kind == "city" and entry.adjective:
             if previous not in PREPOSITIONS and text[start - 1 : start] != "(":
                 return None  # «Мирный договор», «Московский район»
-            if previous == "на" or self._city_part_ahead(toks, i + n):
+            if previous == "на" or self._city_part_ahead(toks, i + n, text):
                 # a street or a city's district: «в МФЦ на Советской», «по Октябрьскому округу Иркутска»
                 return None
         if (following in STREET_MARKERS or following in _ROAD_WORDS) and (
@@ -968,15 +1017,22 @@ class Gazetteer:
                 return None
         regions = {r for e in (regional or entries) for r in e.regions}
         if len(regions) > 1 and n == 1 and _fold(first).endswith("ком"):
-            if self._city_part_ahead(toks, i + n):
+            if self._city_part_ahead(toks, i + n, text):
                 return None  # «в Октябрьском районе» of Волжск / Волжский and the like
             regions = _case_of_adjective_town(entries, previous) or regions
         region = next(iter(regions)) if len(regions) == 1 else entry.capital_of
         return Place(text[start:end], start, end, region, entry.kind)
 
     @staticmethod
-    def _city_part_ahead(toks: list[tuple[str, int, int]], at: int) -> bool:
-        return any(_fold(t[0]).startswith(_CITY_PART_STARTS) for t in toks[at : at + 3])
+    def _city_part_ahead(toks: list[tuple[str, int, int]], at: int, text: str) -> bool:
+        """A district word in the same clause within three words («в Октябрьском районе»; not «в
+        Губкинском, это же район Крайнего Севера»)."""
+        for k in range(at, min(at + 3, len(toks))):
+            if k > 0 and re.search(r"[,.;:!?]", text[toks[k - 1][2] : toks[k][1]]):
+                return False
+            if _fold(toks[k][0]).startswith(_CITY_PART_STARTS):
+                return True
+        return False
 
     @staticmethod
     def _looks_like_person(toks: list[tuple[str, int, int]], i: int, text: str) -> bool:
@@ -1138,6 +1194,42 @@ def _best(found: list[Place], weights: dict[int, float]) -> str | None:
 
 def _deletions(word: str) -> set[str]:
     return {word[:k] + word[k + 1 :] for k in range(len(word))}
+
+
+def _adjective_lemma(word: str) -> str:
+    """«усть-кутского» → «усть-кутский»: pymorphy leaves hyphenated names it does not know as they are."""
+    head, hyphen, tail = word.rpartition("-")
+    return head + hyphen + morph.lemma(tail)
+
+
+def _city_adjectives(name: str) -> list[str]:
+    """The usual adjective of a town (`_city_adjective`) and the other regular formations, for names of
+    organisations and districts: «рославль» → «рославльский», «рузаевка» → «рузаевский», «лиски» →
+    «лискинский», «прохладный» → «прохладненский», «вятские поляны» → «вятскополянский». A formation that
+    is wrong for a town is a word nobody writes, so it costs nothing."""
+    words = name.split()
+    if len(words) == 2 and "-" not in name:
+        first, last = words
+        if first.endswith(_ADJECTIVE_ENDINGS):
+            soft = first[-2:] in ("ий", "яя", "ее", "ие") and first[-3:-2] == "н"
+            link = first[:-2] + ("е" if soft else "о")  # «нижний тагил» → «нижнетагильский»
+        elif first.endswith(("ов", "ев", "ин")):
+            link = first + "о"  # «сергиев посад» → «сергиевопосадский»
+        else:
+            return []
+        return [link + adjective for adjective in _city_adjectives(last)]
+    if len(words) > 1:
+        return []
+    variants = [_city_adjective(name)]
+    if name.endswith(("ль", "нь", "рь")):
+        variants.append(name + "ский")  # «рославльский»
+    if name.endswith("ка"):
+        variants.append(name[:-2] + "ский")  # «рузаевский»
+    if name.endswith(("ки", "ги", "хи")):
+        variants.append(name[:-1] + "инский")  # «лискинский»
+    if name.endswith(("ный", "ной", "ний")):
+        variants.append(name[:-2] + "енский")  # «прохладненский»
+    return variants
 
 
 def _city_adjective(name: str) -> str:

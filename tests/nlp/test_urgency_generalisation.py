@@ -295,7 +295,10 @@ def test_an_outsiders_report_of_a_danger_to_workers_is_urgent() -> None:
 def test_a_port_or_a_hangar_is_a_workplace_for_an_out_of_scope_reading() -> None:
     # short messages the classifier may read out_of_scope: the port names the workplace, «Ангарск» does not
     assert assess(["в порту стропальщика придавило контейнером насмерть"], ["out_of_scope"], None)[0]
-    assert assess(["Сосед из Ангарска упал с лестницы, сломал ногу."], ["out_of_scope"], None) == (False, None)
+    assert assess(["Сосед из Ангарска упал с лестницы, сломал ногу."], ["out_of_scope"], None) == (
+        False,
+        None,
+    )
 
 
 def test_an_outsiders_report_of_mass_arrears_told_without_the_word_wages() -> None:
@@ -637,6 +640,9 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch279.jsonl",
         "blind_batch283.jsonl",
         "blind_batch287.jsonl",
+        "blind_batch295.jsonl",
+        "blind_batch299.jsonl",
+        "blind_batch301.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
