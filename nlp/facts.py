@@ -711,6 +711,23 @@ _PAIR_RE = LowerPattern(
     r"\b(?:мы|нам|нас)\s+со?\s+(?:напарни\w+|сменщи\w+|коллегой)\b|"
     r"\bя\s+и\s+мо[йя]\s+(?:коллег\w*|напарни\w*|сменщи\w*)\b"
 )
+# the writers as a group counted by a collective numeral: «работаем втроём», «нас оставили вчетвером», «мы
+# вшестером уволились»; not a family at home («живём вчетвером») or a rule («положено вдвоём»), and not «мы
+# вдвоём», which mostly tells how a shift is manned («на ночной смене мы вдвоём вместо шести»)
+_TOGETHER_NUMERALS = {
+    "втроем": 3,
+    "вчетвером": 4,
+    "впятером": 5,
+    "вшестером": 6,
+    "всемером": 7,
+    "ввосьмером": 8,
+    "вдевятером": 9,
+    "вдесятером": 10,
+}
+_WRITERS_TOGETHER_RE = LowerPattern(
+    r"\b(?:мы|нас|работа(?:ем|ли)|труди(?:мся|лись)|дежури(?:м|ли)|уволил(?:ись|и)|остались)\s+(?:\w+\s+)?"
+    rf"(?P<n>{'|'.join(_TOGETHER_NUMERALS).replace('ое', 'о[её]')})\b"
+)
 # a part of the firm: «нашему участку из 12», «бригаде из 8 человек»
 _GROUP_OF_RE = LowerPattern(
     r"\b(?:участ|бригад|смен|отдел|цех|коллектив|групп|звен|отделени)\w*\s+из\s+(?P<n>\d{1,5})(?![\d\w])"
@@ -978,6 +995,8 @@ def extract_workers(text: str) -> int | None:
             found = _subset(converted, _largest_workers(converted))
     if found is None and _PAIR_RE.search(folded):
         found = 2
+    if found is None and (together := _WRITERS_TOGETHER_RE.search(folded)):
+        found = _TOGETHER_NUMERALS[together.group("n").replace("ё", "е")]
     return found
 
 
