@@ -648,6 +648,7 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
         "blind_batch295.jsonl",
         "blind_batch299.jsonl",
         "blind_batch301.jsonl",
+        "blind_batch303.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
