@@ -561,16 +561,15 @@ class Gazetteer:
             if named_like_town or " " in nominative or "-" in nominative or len(nominative) < 4:
                 continue
             if nominative.endswith(("ское", "цкое")):
-                adjectives = [nominative[:-2] + "ий"]  # «Таврическое» → «Таврический район»
+                adjective = nominative[:-2] + "ий"  # «Таврическое» → «Таврический район»
             elif nominative.endswith(_ADJECTIVE_ENDINGS):
                 continue  # «Янтарный»: its district is «Янтарный район», a town's name, not an adjective
             else:
-                adjectives = [_city_adjective(nominative)]
-            for adjective in adjectives:
-                if adjective in self.adjectives or adjective in not_places:
-                    continue  # a town's or a subject's («кировский»), or never a place
-                known = self.settlement_adjectives.get(adjective, region)
-                self.settlement_adjectives[adjective] = region if known == region else None
+                adjective = _city_adjective(nominative)
+            if adjective in self.adjectives or adjective in not_places:
+                continue  # a town's or a subject's («кировский»), or never a place
+            known = self.settlement_adjectives.get(adjective, region)
+            self.settlement_adjectives[adjective] = region if known == region else None
 
     def _build_derived(
         self, city_region: dict[str, str], words: dict[str, Any], not_places: set[str]
@@ -1206,13 +1205,13 @@ def _city_adjectives(name: str) -> list[str]:
     """The usual adjective of a town (`_city_adjective`) and the other regular formations, for names of
     organisations and districts: «рославль» → «рославльский», «рузаевка» → «рузаевский», «лиски» →
     «лискинский», «прохладный» → «прохладненский», «вятские поляны» → «вятскополянский». A formation that
-    is wrong for a town is a word nobody writes, so it costs nothing."""
+    is wrong for a town is mostly a word nobody writes; irregular ones are in rules/place_words.yaml."""
     words = name.split()
     if len(words) == 2 and "-" not in name:
         first, last = words
         if first.endswith(_ADJECTIVE_ENDINGS):
             soft = first[-2:] in ("ий", "яя", "ее", "ие") and first[-3:-2] == "н"
-            link = first[:-2] + ("е" if soft else "о")  # «нижний тагил» → «нижнетагильский»
+            link = first[:-2] + ("е" if soft else "о")  # «нижний ломов» → «нижнеломовский»
         elif first.endswith(("ов", "ев", "ин")):
             link = first + "о"  # «сергиев посад» → «сергиевопосадский»
         else:
