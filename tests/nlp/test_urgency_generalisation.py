@@ -3,6 +3,7 @@ the classifier, and the tools that measure them (nested cross-validation, ``nlp 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -577,6 +578,13 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
     assert report["records"] == 2 and report["urgency"]["recall"] == 1.0
 
 
+@functools.cache
+def _train_texts() -> frozenset[str]:
+    from nlp.dataset import TRAIN_PATH, load
+
+    return frozenset(r["text"] for r in load(TRAIN_PATH))  # read once for all the blind sets
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -652,11 +660,11 @@ def test_eval_reads_any_labelled_file(tmp_path: Path, analyzer: Analyzer) -> Non
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
-    from nlp.dataset import DATA_DIR, TRAIN_PATH, load
+    from nlp.dataset import DATA_DIR, load
     from nlp.train import taxonomy_codes
 
     challenge = load(DATA_DIR / name)
-    train_texts = {r["text"] for r in load(TRAIN_PATH)}
+    train_texts = _train_texts()
     codes = set(taxonomy_codes())
     assert len(challenge) >= 50
     assert len({r["id"] for r in challenge}) == len(challenge)
