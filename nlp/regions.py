@@ -922,9 +922,10 @@ class Gazetteer:
                     region = self._org_word_region(part)
                     if region:
                         return region
-                region = self._settlement_adjective_region(folded[k])
-                if region and self._institution_of_place(folded, k):
-                    return region
+                if self._institution_of_place(folded, k):
+                    region = self._settlement_adjective_region(folded[k])
+                    if region:
+                        return region
         return None
 
     def _settlement_adjective_region(self, word: str) -> str | None:
@@ -970,9 +971,9 @@ class Gazetteer:
             return None  # «ул. Гагарина», «пр. Мира»; not «на Народном бульваре, Белгород»
         if _is_street(toks, i, n, text):
             return None  # «на Королёва 12», «на углу ул. Ворошилова и Ломоносова»
-        village_name = morph.lemma(_fold(first)) in self.village_names
-        if entry.adjective and previous in SETTLEMENT_MARKERS and village_name:
-            return None  # «пос. Октябрьский», «пгт Октябрьский»: one of the villages so named, not the town
+        if entry.adjective and previous in SETTLEMENT_MARKERS:
+            if morph.lemma(_fold(first)) in self.village_names:
+                return None  # «пос. Октябрьский», «пгт Октябрьский»: one of the villages so named
         if previous == "ип":
             return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново
         if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
