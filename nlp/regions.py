@@ -86,7 +86,8 @@ PREPOSITIONS = frozenset({"в", "во", "из", "по", "под", "на", "ок�
 # after one of these a settlement of settlements.yaml counts («пгт Ягодное», «в селе Ахты», «с. Майма»);
 # the one-letter abbreviations need their dot, since «с», «в», «а» are words too
 _DOTTED_MARKERS = frozenset({"с", "п", "д", "х", "а"})
-SETTLEMENT_MARKERS = (CITY_MARKERS - {"г", "город", "города", "городе", "городу", "гор"}) | _DOTTED_MARKERS
+_TOWN_MARKERS = frozenset({"г", "город", "города", "городе", "городу", "гор"})
+SETTLEMENT_MARKERS = (CITY_MARKERS - _TOWN_MARKERS) | _DOTTED_MARKERS
 _ABBREVIATED_MARKERS = _DOTTED_MARKERS | {"пгт", "рп", "пос", "ст", "ст-ца", "ст-це", "ст-цы", "дер"}
 # after these a name in lower case may be an ordinary word («пгт ягодное»): nothing else follows them
 _PLAIN_MARKERS = frozenset({"пгт", "рп"})
@@ -214,7 +215,7 @@ _CITY_PART_STARTS = ("район", "р-н", "улус", "округ", "микр�
 # an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
 _INSTITUTION_RE = re.compile(
     r"университет|институт|колледж|техникум|академи|больниц|црб|цгб|поликлиник|госпитал|роддом|перинатальн|"
-    r"диспансер|завод|комбинат|аэропорт|метрополитен|водоканал|гортранс|электротранс|"
+    r"диспансер|завод|комбинат|аэропорт|метрополитен|водоканал|гортранс|электротранс|театр|филармони|цирк|"
     r"организаци|отделени|профсоюз|объединени|федераци|ассоциаци|фонд"
 )
 _INSTITUTION_ADJECTIVE_RE = re.compile(
@@ -231,6 +232,8 @@ _GAP_SPACES_RE = re.compile(r" +")
 # names its town («...не платят. курган», «ооо трубопроводстрой, уфа», «златоуст. вызвала такси»)
 _ALONE_BEFORE_RE = re.compile(r"(?:^|[.!?,;:\n—–-])\s*$")
 _ALONE_AFTER_RE = re.compile(r"\s*(?:$|[.!?,;\n])")
+_YEAR_BEFORE_RE = re.compile(r"\d\s*$")
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?…\n])[\"»”)]*\s*$")
 _DOT_GAP_RE = re.compile(r"\. *")
 _ABBREVIATION_GAP_RE = re.compile(r"\.? *")
 # person nouns that take a town in the genitive: «жителей Иванова», «мэр Королёва»
@@ -759,9 +762,17 @@ class Gazetteer:
     ) -> str | None:
         """The settlement word right before token i («пгт», «с.», «в селе», «р.п.»), or None."""
         marker = folded[i - 1]
+        gap = text[toks[i - 1][2] : toks[i][1]]
+        if marker in _TOWN_MARKERS:
+            # a small town that cities.yaml does not list («г. Абаза», «город Тотьма»); «2023 г.» is a year
+            if marker == "г" and (
+                not _DOT_GAP_RE.fullmatch(gap)
+                or _YEAR_BEFORE_RE.search(text, max(0, toks[i - 1][1] - 8), toks[i - 1][1])
+            ):
+                return None
+            return marker if _ABBREVIATION_GAP_RE.fullmatch(gap) else None
         if marker not in SETTLEMENT_MARKERS:
             return None
-        gap = text[toks[i - 1][2] : toks[i][1]]
         if marker in _DOTTED_MARKERS:
             if not _DOT_GAP_RE.fullmatch(gap):
                 return None  # «с», «в», «а» without a dot are words
@@ -804,8 +815,10 @@ class Gazetteer:
             region = self.settlements[key]
             if region is None:
                 return None  # forms of two settlements in different regions
-            if key in self.settlements_named_like_towns and marker in (None, _STATION_MARKER):
-                continue  # «в Ревде», «ст. Ревда»: the town
+            if key in self.settlements_named_like_towns and (
+                marker in (None, _STATION_MARKER) or marker in _TOWN_MARKERS
+            ):
+                continue  # «в Ревде», «ст. Ревда», «г. Ревда»: the town
             words = [t[0] for t in toks[i : i + n]]
             ordinary = all(_is_ordinary_word(w) for w in words)
             if n == 1 and folded[i - 1] == "под" and folded[i].endswith(("ском", "цком")):
@@ -974,11 +987,15 @@ class Gazetteer:
         if entry.adjective and previous in SETTLEMENT_MARKERS:
             if morph.lemma(_fold(first)) in self.village_names:
                 return None  # «пос. Октябрьский», «пгт Октябрьский»: one of the villages so named
-        if previous == "ип":
-            return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново
+        if previous == "ип" and not text[toks[i - 1][2] : start].strip():
+            return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново; but «я ИП, Кострома»
         if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
             return None  # «Шахта «Северная-2»»: a business noun before its name, not Шахты
-        if not first[:1].isupper():
+        # a capital letter says nothing at a sentence's start: «Зимой тоже не отпустили» is not Зима
+        lower_case = not first[:1].isupper() or (
+            n == 1 and _SENTENCE_START_RE.search(text, max(0, start - 6), start) and _is_ordinary_word(first)
+        )
+        if lower_case:
             # lower case: a multi-word subject name («свердловская обл.»), or a town after «г.» / «в»
             # when the word is a known place name and not an ordinary word («в подольске», not «в шахты»)
             if entry.kind == "region" and n > 1:
