@@ -482,10 +482,11 @@ def _elliptic_amounts(
     found: list[tuple[int, int, float]] = []
     for start, end, value in spans:
         head = _parse_number(re.sub(r"[^\d,. ]", "", text[start:end]).strip(" .,"))
-        if not head or value < 1000 or value / head not in (1e3, 1e6):
+        if not head or value / head not in (1, 1e3, 1e6) or (value < 1000 and value != head):
             continue
         factor = value / head
-        after = _ELLIPTIC_AFTER_RE.match(folded, end)
+        # plain roubles share their unit only across a range («с 310 до 220 рублей»)
+        after = _ELLIPTIC_AFTER_RE.match(folded, end) if factor > 1 else None
         before = _ELLIPTIC_BEFORE_RE.search(folded, max(0, start - 20), start)
         for match in (after, before):
             if match is None:

@@ -85,6 +85,9 @@ def test_amounts_without_currency(text: str, amounts: list[float]) -> None:
         ("отпускные 23 тыс. 600 р. при зарплате около 55 тыщ", [23600.0, 55000.0]),
         ("выдали 19 тыс. 700 вместо 41 тыс.", [19700.0, 41000.0]),
         ("долг 2 ляма", [2000000.0]),
+        # a range shares its unit, plain roubles too; hours before a sum are no range
+        ("снизили расценку за кубометр с 310 до 220 рублей", [310.0, 220.0]),
+        ("работаем с 9 до 18, платят 500 рублей за смену", [500.0]),
         # roubles and kopecks of a pasted pay slip or bill, one line each
         (
             "Оклад — 38 000,00\nПремия — 5 000,00\nНДФЛ — 5 590,00\nК выплате: 31 910,00",
