@@ -439,6 +439,10 @@ def _inside_quotes(text: str, at: int) -> bool:
 _NEXT_WORDS_RE = re.compile(r"\s*([А-Яа-яЁё]+)(?:\s+([А-Яа-яЁё]+))?")
 
 
+# after a number ending in 1 (not 11) a counted noun is in the nominative: «21 сотрудник»
+_TAKES_NOMINATIVE_RE = re.compile(r"(?<!1)1\s*$")
+
+
 def _counts_something(text: str, end: int) -> bool:
     """People or units right after the number («1 200 человек», «40 км»), or another noun that is not money
     (after an adjective too): «1 500 звонков», «1 200 новых карт»; not «26 000 выдали», «52 500 премии»."""
@@ -452,6 +456,8 @@ def _counts_something(text: str, end: int) -> bool:
             return False
         grammemes = morph.tags(word)
         if "NOUN" in grammemes and "ADJF" not in grammemes:
+            if "gent" not in grammemes and not _TAKES_NOMINATIVE_RE.search(text, max(0, end - 3), end):
+                return False  # «остальные 35 000 директор отдаёт»: a counted noun would be «директоров»
             return morph.lemma(word) not in _MONEY_NOUNS
         if not {"ADJF", "PRTF"} & grammemes:
             return False

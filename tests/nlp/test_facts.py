@@ -88,6 +88,10 @@ def test_amounts_without_currency(text: str, amounts: list[float]) -> None:
         # a range shares its unit, plain roubles too; hours before a sum are no range
         ("снизили расценку за кубометр с 310 до 220 рублей", [310.0, 220.0]),
         ("работаем с 9 до 18, платят 500 рублей за смену", [500.0]),
+        # a noun after the number that is not in the case of a counted thing is no count
+        ("с окладом 11 000, остальные 35 000 директор отдаёт в конверте", [11000.0, 35000.0]),
+        ("зарплата 40 000, 1 200 человек без денег", [40000.0]),
+        ("долг 21 000 рублей, нас 1 201 сотрудник", [21000.0]),
         # roubles and kopecks of a pasted pay slip or bill, one line each
         (
             "Оклад — 38 000,00\nПремия — 5 000,00\nНДФЛ — 5 590,00\nК выплате: 31 910,00",
