@@ -5,7 +5,8 @@ so matching a text is a dictionary lookup over token n-grams; a lemma lookup cat
 inflection missed. Cities come from ``kb_content/gazetteer/cities.yaml``; a name listed for several
 regions is ambiguous and resolves to nothing by itself. Villages, urban-type settlements and stanitsas come
 from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlements.py``); their forms are
-made by ending rules and they count only after a marker («пгт», «с.», «в посёлке») or «в / из» (see find).
+made by ending rules and they count only after a marker («пгт», «с.», «в посёлке»; «г.» / «город» for the
+small towns among them) or «в / из» (see find).
 """
 
 from __future__ import annotations
