@@ -96,6 +96,9 @@ def test_amounts_without_currency(text: str, amounts: list[float]) -> None:
         ("ущерб тысяч на 20, а он смеётся", [20000.0]),
         ("каждому должен тыщ по 45", [45000.0]),
         ("Зарплата 15 тысяч на 2/2 по 12 часов.", [15000.0]),
+        # «минус» before a sum of money; frost is never below minus 300
+        ("опоздала на 5 минут — минус 500, не улыбнулась гостю — минус 300.", [500.0, 300.0]),
+        ("на улице минус 45, работаем без обогрева", []),
         # roubles and kopecks of a pasted pay slip or bill, one line each
         (
             "Оклад — 38 000,00\nПремия — 5 000,00\nНДФЛ — 5 590,00\nК выплате: 31 910,00",
