@@ -665,6 +665,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch327.jsonl",
         "blind_batch331.jsonl",
         "blind_batch335.jsonl",
+        "blind_batch339.jsonl",
+        "blind_batch343.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
