@@ -489,9 +489,9 @@ def _elliptic_amounts(
     found: list[tuple[int, int, float]] = []
     for start, end, value in spans:
         head = _parse_number(re.sub(r"[^\d,. ]", "", text[start:end]).strip(" .,"))
-        if not head or value / head not in (1, 1e3, 1e6) or (value < 1000 and value != head):
+        factor = value / head if head else 0.0
+        if factor not in (1, 1e3, 1e6) or (factor > 1 and value < 1000):
             continue
-        factor = value / head
         # plain roubles share their unit only across a range («с 310 до 220 рублей»)
         after = _ELLIPTIC_AFTER_RE.match(folded, end) if factor > 1 else None
         before = _ELLIPTIC_BEFORE_RE.search(folded, max(0, start - 20), start)

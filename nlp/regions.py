@@ -89,7 +89,7 @@ PREPOSITIONS = frozenset({"в", "во", "из", "по", "под", "на", "ок�
 _DOTTED_MARKERS = frozenset({"с", "п", "д", "х", "а"})
 _TOWN_MARKERS = frozenset({"г", "город", "города", "городе", "городу", "гор"})
 SETTLEMENT_MARKERS = (CITY_MARKERS - _TOWN_MARKERS) | _DOTTED_MARKERS
-_ABBREVIATED_MARKERS = _DOTTED_MARKERS | {"пгт", "рп", "пос", "ст", "ст-ца", "ст-це", "ст-цы", "дер"}
+_ABBREVIATED_MARKERS = _DOTTED_MARKERS | {"пгт", "рп", "пос", "ст", "ст-ца", "ст-це", "ст-цы", "дер", "гор"}
 # after these a name in lower case may be an ordinary word («пгт ягодное»): nothing else follows them
 _PLAIN_MARKERS = frozenset({"пгт", "рп"})
 # stanitsas are named by adjectives («ст. Вёшенская»): an adjective after these is a name
@@ -764,18 +764,16 @@ class Gazetteer:
     ) -> str | None:
         """The settlement word right before token i («пгт», «с.», «в селе», «р.п.»), or None."""
         marker = folded[i - 1]
+        if marker not in SETTLEMENT_MARKERS and marker not in _TOWN_MARKERS:
+            return None
         gap = text[toks[i - 1][2] : toks[i][1]]
-        if marker in _TOWN_MARKERS:
-            # a small town that cities.yaml does not list («г. Абаза», «город Тотьма»); «2023 г.» is a year
-            if marker == "г" and (
-                not _DOT_GAP_RE.fullmatch(gap)
-                or _YEAR_BEFORE_RE.search(text, max(0, toks[i - 1][1] - 8), toks[i - 1][1])
+        if marker == "г":
+            # a small town that cities.yaml does not list («г. Абаза»); «2023 г.» is a year
+            if not _DOT_GAP_RE.fullmatch(gap) or _YEAR_BEFORE_RE.search(
+                text, max(0, toks[i - 1][1] - 8), toks[i - 1][1]
             ):
                 return None
-            return marker if _ABBREVIATION_GAP_RE.fullmatch(gap) else None
-        if marker not in SETTLEMENT_MARKERS:
-            return None
-        if marker in _DOTTED_MARKERS:
+        elif marker in _DOTTED_MARKERS:
             if not _DOT_GAP_RE.fullmatch(gap):
                 return None  # «с», «в», «а» without a dot are words
             if (
