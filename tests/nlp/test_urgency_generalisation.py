@@ -670,6 +670,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch346.jsonl",
         "blind_batch347.jsonl",
         "blind_batch351.jsonl",
+        "blind_batch355.jsonl",
+        "blind_batch359.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
