@@ -672,6 +672,9 @@ def _train_texts() -> frozenset[str]:
         "blind_batch351.jsonl",
         "blind_batch355.jsonl",
         "blind_batch359.jsonl",
+        "blind_batch363.jsonl",
+        "blind_batch369.jsonl",
+        "blind_batch373.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
