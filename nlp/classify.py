@@ -40,6 +40,7 @@ def decide(
     oos_scores: np.ndarray | None = None,
     sent_scores: np.ndarray | None = None,
     labour_override: float | None = None,
+    fused_agrees: bool = False,
 ) -> list[int]:
     """Categories of one complaint from its fused scores. out_of_scope is exclusive: it wins only when it
     scores at least as high as every labour category (less ``oos_margin``), and then it is the only
@@ -50,10 +51,14 @@ def decide(
 
     With ``labour_override``, one sentence whose sentence-head score (``sent_scores``, the maximum over the
     sentences) for a labour category reaches it keeps the complaint labour however the whole reads: a
-    grievance against one's own employer in one line of a letter about a landlord, a clinic and a pension."""
+    grievance against one's own employer in one line of a letter about a landlord, a clinic and a pension.
+    With ``fused_agrees``, out_of_scope must win on the fused scores too (the nested CV measures both)."""
     labour = [j for j in range(len(fused)) if j != out_of_scope]
     test = fused if oos_scores is None else oos_scores
-    if out_of_scope >= 0 and test[out_of_scope] + oos_margin >= max(test[j] for j in labour):
+    wins = out_of_scope >= 0 and test[out_of_scope] + oos_margin >= max(test[j] for j in labour)
+    if wins and fused_agrees:
+        wins = fused[out_of_scope] + oos_margin >= max(fused[j] for j in labour)
+    if wins:
         if (
             labour_override is None
             or sent_scores is None
@@ -137,6 +142,7 @@ class Model:
         self.oos_margin = float(meta.get("oos_margin", 0.0))
         override = meta.get("labour_override")
         self.labour_override = None if override is None else float(override)
+        self.fused_agrees = bool(meta.get("fused_agrees", False))
         self.confidence_a = float(meta["confidence_a"])
         self.confidence_b = float(meta["confidence_b"])
         self.sent_coef = arrays["sent_coef"].astype(np.float32)

@@ -305,6 +305,19 @@ def override_grid(
             "macro_f1": round(float(np.mean(f1)), 4),
             "oos_as_labour/labour_as_oos": counts,
         }
+    # out_of_scope only where the fused scores agree with the complaint head (`fused_agrees` of decide)
+    f1, counts = [], [0, 0]
+    for fold in scores:
+        Y = fold["Y"]
+        fused = weight * fold["doc"] + (1 - weight) * fold["sent"]
+        pred = np.zeros(Y.shape, dtype=bool)
+        for r in range(len(Y)):
+            pred[r, decide(fused[r], threshold, oos, margin, fold["doc"][r], fused_agrees=True)] = True
+        f1.append(_macro(Y, pred))
+        as_labour, as_oos = _oos_errors(Y, pred, oos)
+        counts[0] += int(as_labour.sum())
+        counts[1] += int(as_oos.sum())
+    result["fused_agrees"] = {"macro_f1": round(float(np.mean(f1)), 4), "oos_as_labour/labour_as_oos": counts}
     return result
 
 

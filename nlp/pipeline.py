@@ -268,7 +268,14 @@ class Analyzer:
         fused = clf.fuse_weight * encoded.doc_proba + (1 - clf.fuse_weight) * sent_max
         oos = clf.categories.index("out_of_scope") if "out_of_scope" in clf.categories else -1
         chosen = decide(
-            fused, clf.threshold, oos, clf.oos_margin, encoded.doc_proba, sent_max, clf.labour_override
+            fused,
+            clf.threshold,
+            oos,
+            clf.oos_margin,
+            encoded.doc_proba,
+            sent_max,
+            clf.labour_override,
+            clf.fused_agrees,
         )
         confidence = clf.confidence(fused)
         problems = self._problems(state, chosen, confidence, P, encoded.rows)

@@ -268,6 +268,7 @@ class _Entry:
     exact: bool  # abbreviation: case-sensitive, no inflection
     adjective: bool  # a one-word name that is also an adjective («Мирный», «Октябрьский»)
     capital_of: str | None = None  # for an ambiguous name: the region whose centre it is («Киров»)
+    centre: bool = False  # a subject's centre (named in lower case however short: «кафе уфа»)
 
 
 def _fold(text: str) -> str:
@@ -526,7 +527,7 @@ class Gazetteer:
             )
             capitals = [r for r in regions_of if key in centre.get(r, set())]
             capital_of = capitals[0] if len(regions_of) > 1 and len(capitals) == 1 else None
-            entry = _Entry(tuple(sorted(regions_of)), "city", False, adjective, capital_of)
+            entry = _Entry(tuple(sorted(regions_of)), "city", False, adjective, capital_of, bool(capitals))
             if capital_of is not None:
                 city_region[key] = capital_of
             elif len(regions_of) == 1:
@@ -923,7 +924,14 @@ class Gazetteer:
         «АО "Курганхиммаш"», and a settlement's adjective before an institution («МУП "Змеиногорский
         водоканал"»)."""
         segments = [text[m.start() + 1 : m.end() - 1] for m in _QUOTED_RE.finditer(text)]
-        segments += [m.group("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
+        unquoted = [m.group("name") for m in _LEGAL_FORM_NAME_RE.finditer(text)]
+        segments += unquoted
+        # a town's whole name after an unquoted name first: «ооо клинсервис казань» is in Казань, not in Клин
+        for name in unquoted:
+            tokens = TOKEN_RE.findall(name)
+            region = self._org_word_region(tokens[-1], whole_name_only=True) if len(tokens) == 2 else None
+            if region:
+                return region
         for segment in segments:
             tokens = TOKEN_RE.findall(segment)
             folded = [_fold(t) for t in tokens]
@@ -950,7 +958,7 @@ class Gazetteer:
             return None  # «сокольская ЦРБ»: of the town Сокол, not of the village Сокольское
         return region
 
-    def _org_word_region(self, word: str) -> str | None:
+    def _org_word_region(self, word: str, whole_name_only: bool = False) -> str | None:
         key = _fold(word)
         if len(key) < 3:
             return None
@@ -961,6 +969,8 @@ class Gazetteer:
                 return next(iter(regions_of))
             if entries[0].capital_of:
                 return entries[0].capital_of
+        if whole_name_only:
+            return None
         if len(key) >= 5:
             region = self.adjectives.get(_adjective_lemma(key))
             if region:
@@ -1004,7 +1014,7 @@ class Gazetteer:
                 pass
             elif (
                 n == 1
-                and len(first) > 3
+                and (len(first) > 3 or entry.centre)  # «кафе уфа», not «буй»
                 and (_is_place_word(first) or not morph.analyzer().word_is_known(first))
             ):
                 pass  # «ооо "флагман" абакан», «работаю в новосибирске»
@@ -1057,6 +1067,18 @@ class Gazetteer:
         as a first name."""
         if i > 0 and _fold(toks[i - 1][0]) in ("зовут", "звать", "имя"):
             return True
+        previous = _fold(toks[i - 1][0]) if i > 0 else ""
+        if (
+            previous not in PREPOSITIONS
+            and i + 2 < len(toks)
+            and all(
+                toks[k][0][:1].isupper()
+                and tag in morph.tags(toks[k][0])
+                and _GAP_SPACES_RE.fullmatch(text, toks[k - 1][2], toks[k][1])
+                for k, tag in ((i + 1, "Name"), (i + 2, "Patr"))
+            )
+        ):
+            return True  # «Ершов Николай Степанович»: a surname pymorphy knows only as a town
         tags = morph.tags(toks[i][0])
         if "Surn" not in tags and "Name" not in tags:
             return False

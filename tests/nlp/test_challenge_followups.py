@@ -210,6 +210,9 @@ def test_out_of_scope_is_decided_by_the_complaint_head() -> None:
     assert decide(fused, 0.35, 2) == [0]
     assert decide(fused, 0.35, 2, 0.0, doc) == [2]
     assert decide(np.array([0.4, 0.1, 0.6]), 0.35, 2, 0.0, np.array([0.6, 0.1, 0.3])) == [0]
+    # with `fused_agrees` the fused scores must say out_of_scope too
+    assert decide(fused, 0.35, 2, 0.0, doc, fused_agrees=True) == [0]
+    assert decide(np.array([0.3, 0.1, 0.5]), 0.35, 2, 0.0, doc, fused_agrees=True) == [2]
 
 
 def test_out_of_scope_urgency_reads_the_sentence_before() -> None:
