@@ -285,9 +285,10 @@ def override_grid(
     scores: list[dict[str, np.ndarray]], oos: int, weight: float, threshold: float, margin: float
 ) -> dict[str, Any]:
     """At one operating point, mean held-out macro-F1 and the out_of_scope errors for each sentence score
-    that keeps a complaint labour (``labour_override`` of nlp.classify.decide)."""
-    result: dict[str, Any] = {}
-    for override in LABOUR_OVERRIDES:
+    that keeps a complaint labour (``labour_override`` of nlp.classify.decide), and with out_of_scope only
+    where the fused scores agree with the complaint head (``fused_agrees``)."""
+
+    def measure(override: float | None, fused_agrees: bool) -> dict[str, Any]:
         f1: list[float] = []
         counts = [0, 0]
         for fold in scores:
@@ -295,29 +296,18 @@ def override_grid(
             fused = weight * fold["doc"] + (1 - weight) * fold["sent"]
             pred = np.zeros(Y.shape, dtype=bool)
             for r in range(len(Y)):
-                chosen = decide(fused[r], threshold, oos, margin, fold["doc"][r], fold["sent"][r], override)
+                chosen = decide(
+                    fused[r], threshold, oos, margin, fold["doc"][r], fold["sent"][r], override, fused_agrees
+                )
                 pred[r, chosen] = True
             f1.append(_macro(Y, pred))
             as_labour, as_oos = _oos_errors(Y, pred, oos)
             counts[0] += int(as_labour.sum())
             counts[1] += int(as_oos.sum())
-        result[str(override)] = {
-            "macro_f1": round(float(np.mean(f1)), 4),
-            "oos_as_labour/labour_as_oos": counts,
-        }
-    # out_of_scope only where the fused scores agree with the complaint head (`fused_agrees` of decide)
-    f1, counts = [], [0, 0]
-    for fold in scores:
-        Y = fold["Y"]
-        fused = weight * fold["doc"] + (1 - weight) * fold["sent"]
-        pred = np.zeros(Y.shape, dtype=bool)
-        for r in range(len(Y)):
-            pred[r, decide(fused[r], threshold, oos, margin, fold["doc"][r], fused_agrees=True)] = True
-        f1.append(_macro(Y, pred))
-        as_labour, as_oos = _oos_errors(Y, pred, oos)
-        counts[0] += int(as_labour.sum())
-        counts[1] += int(as_oos.sum())
-    result["fused_agrees"] = {"macro_f1": round(float(np.mean(f1)), 4), "oos_as_labour/labour_as_oos": counts}
+        return {"macro_f1": round(float(np.mean(f1)), 4), "oos_as_labour/labour_as_oos": counts}
+
+    result: dict[str, Any] = {str(override): measure(override, False) for override in LABOUR_OVERRIDES}
+    result["fused_agrees"] = measure(None, True)
     return result
 
 

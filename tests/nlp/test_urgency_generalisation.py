@@ -710,6 +710,22 @@ def test_nested_cv_whole_pipeline_measure() -> None:
     assert report["labour_as_oos_ids"] == ["tr-2"] and report["oos_as_labour_ids"] == []
 
 
+def test_nested_cv_measures_fused_agreement_on_out_of_scope() -> None:
+    # columns: labour, labour, out_of_scope. Row 0: the complaint head says out_of_scope but the fused scores
+    # say labour (gold labour): thrown out unless the fused scores must agree. Row 1: both say out_of_scope
+    from nlp.nested_cv import override_grid
+
+    fold = {
+        "Y": np.array([[1, 0, 0], [0, 0, 1]]),
+        "doc": np.array([[0.3, 0.1, 0.7], [0.1, 0.1, 0.9]]),
+        "sent": np.array([[0.9, 0.1, 0.2], [0.2, 0.1, 0.8]]),
+    }
+    report = override_grid([fold], 2, 0.5, 0.45, 0.0)
+    assert report["None"]["oos_as_labour/labour_as_oos"] == [0, 1]
+    assert report["fused_agrees"]["oos_as_labour/labour_as_oos"] == [0, 0]
+    assert report["fused_agrees"]["macro_f1"] > report["None"]["macro_f1"]
+
+
 def test_nested_cv_measures_the_urgent_out_of_scope_conversion() -> None:
     # two urgent complaints read out_of_scope (column 1): a labour one with a doubtful reading (fused 0.56),
     # a customer's with a sure one (0.9); the third is not urgent and the same either way
