@@ -54,11 +54,12 @@ def decide(
     grievance against one's own employer in one line of a letter about a landlord, a clinic and a pension.
     With ``fused_agrees``, out_of_scope must win on the fused scores too (the nested CV measures both)."""
     labour = [j for j in range(len(fused)) if j != out_of_scope]
+
+    def out_of_scope_wins(scores: np.ndarray) -> bool:
+        return bool(scores[out_of_scope] + oos_margin >= max(scores[j] for j in labour))
+
     test = fused if oos_scores is None else oos_scores
-    wins = out_of_scope >= 0 and test[out_of_scope] + oos_margin >= max(test[j] for j in labour)
-    if wins and fused_agrees:
-        wins = fused[out_of_scope] + oos_margin >= max(fused[j] for j in labour)
-    if wins:
+    if out_of_scope >= 0 and out_of_scope_wins(test) and (not fused_agrees or out_of_scope_wins(fused)):
         if (
             labour_override is None
             or sent_scores is None

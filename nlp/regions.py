@@ -929,7 +929,7 @@ class Gazetteer:
         # a town's whole name after an unquoted name first: «ооо клинсервис казань» is in Казань, not in Клин
         for name in unquoted:
             tokens = TOKEN_RE.findall(name)
-            region = self._org_word_region(tokens[-1], whole_name_only=True) if len(tokens) == 2 else None
+            region = self._whole_name_region(_fold(tokens[-1])) if len(tokens) == 2 else None
             if region:
                 return region
         for segment in segments:
@@ -958,19 +958,21 @@ class Gazetteer:
             return None  # «сокольская ЦРБ»: of the town Сокол, not of the village Сокольское
         return region
 
-    def _org_word_region(self, word: str, whole_name_only: bool = False) -> str | None:
+    def _whole_name_region(self, key: str) -> str | None:
+        """The region of a folded word that is a place's whole name (unambiguous, or a subject's centre)."""
+        entries = self.forms.get(key) if len(key) >= 3 else None
+        if not entries:
+            return None
+        regions_of = {r for e in entries for r in e.regions}
+        return next(iter(regions_of)) if len(regions_of) == 1 else entries[0].capital_of
+
+    def _org_word_region(self, word: str) -> str | None:
         key = _fold(word)
         if len(key) < 3:
             return None
-        entries = self.forms.get(key)
-        if entries:
-            regions_of = {r for e in entries for r in e.regions}
-            if len(regions_of) == 1:
-                return next(iter(regions_of))
-            if entries[0].capital_of:
-                return entries[0].capital_of
-        if whole_name_only:
-            return None
+        region = self._whole_name_region(key)
+        if region:
+            return region
         if len(key) >= 5:
             region = self.adjectives.get(_adjective_lemma(key))
             if region:
@@ -1065,9 +1067,9 @@ class Gazetteer:
     def _looks_like_person(toks: list[tuple[str, int, int]], i: int, text: str) -> bool:
         """«Королёв И.И.», «Киров Андрей»: a city name used as a surname; «зовут Артём», «мой брат Артём»:
         as a first name."""
-        if i > 0 and _fold(toks[i - 1][0]) in ("зовут", "звать", "имя"):
-            return True
         previous = _fold(toks[i - 1][0]) if i > 0 else ""
+        if previous in ("зовут", "звать", "имя"):
+            return True
         if (
             previous not in PREPOSITIONS
             and i + 2 < len(toks)
