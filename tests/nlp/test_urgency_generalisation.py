@@ -675,6 +675,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch363.jsonl",
         "blind_batch369.jsonl",
         "blind_batch373.jsonl",
+        "blind_batch377.jsonl",
+        "blind_batch381.jsonl",
+        "blind_batch385.jsonl",
+        "blind_batch390.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
