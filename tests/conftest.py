@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -75,6 +76,25 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         downgrade(url, "base")  # start from nothing even if an earlier run was interrupted
     upgrade(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def knowledge_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real knowledge base's search index, built once (about 40 s on a slow machine) in pytest's cache, so
+    CI's PostgreSQL run reuses the SQLite run's; rebuilt when the articles or the model change. Tests that
+    search the real content copy it with `copy_knowledge_index` and the build finds it up to date."""
+    from search.config import SearchConfig
+    from search.service import build_index
+
+    cache = getattr(request.config, "cache", None)
+    home = cache.mkdir("knowledge-index") if cache is not None else tmp_path_factory.mktemp("knowledge")
+    build_index(SearchConfig(index_dir=home / "search"))
+    return home / "search"
+
+
+def copy_knowledge_index(knowledge_index: Path, data_dir: Path) -> None:
+    """Put the prebuilt index where the portal with this data directory looks for it."""
+    shutil.copytree(knowledge_index, data_dir / "search", dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="session")

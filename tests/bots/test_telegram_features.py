@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from portal.container import Container
 from portal.intake import ComplaintInput, submit_complaint
 from portal.models import Channel, Outbox, Subscription
 from portal.settings import Settings
+from tests.conftest import copy_knowledge_index
 
 USER = 6001
 TEXT = "На заводе не выдают спецодежду и перчатки, работаем с кислотой без защиты уже месяц."
@@ -180,9 +182,10 @@ async def test_dialog_state_lives_in_redis_when_configured(settings: Settings) -
 
 
 @pytest.mark.slow
-async def test_the_default_knowledge_base_search_answers(container: Container) -> None:
+async def test_the_default_knowledge_base_search_answers(container: Container, knowledge_index: Path) -> None:
     from bots.telegram.app import default_kb_search
 
+    copy_knowledge_index(knowledge_index, container.settings.data_dir)
     search = default_kb_search(container)
     if search is None:
         pytest.skip("no knowledge-base search in the core yet")
