@@ -679,6 +679,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch381.jsonl",
         "blind_batch385.jsonl",
         "blind_batch390.jsonl",
+        "blind_batch393.jsonl",
+        "blind_batch400.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
