@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp import Analyzer
-from nlp.scope import employer_question, landlord_of_worker, outsider_report, own_workplace
+from nlp.scope import employer_question, landlord_of_worker, not_yet_hired, outsider_report, own_workplace
 
 
 @pytest.mark.parametrize(
@@ -61,6 +61,13 @@ from nlp.scope import employer_question, landlord_of_worker, outsider_report, ow
         "Я начальник смены. У меня в смене оператор опоздал дважды. Можно ли депремировать без приказа?",
         "Я управляющий таксопарком. Водитель не сдал выручку. Как нам законно зачесть его долг?",
         "У меня КФХ, сезонный сборщик бросил участок. Могу ли я не платить ему за август?",
+        # who opens or owns the business, «у нас небольшая фирма», the head of a site, the firm as sender
+        "Открываю пекарню в Вологде. Хочу первые две недели брать людей без договора. Какой штраф?",
+        "У нас небольшая строительная фирма. Заказчик не рассчитался, зарплату за октябрь мы не выплатили. "
+        "Что нам грозит?",
+        "Добрый день. Владелец автосервиса в Орле. Можно ли так: стажёр месяц работает бесплатно?",
+        "Я начальник участка, слесарь сломал станок. Можно ли удерживать ремонт из его зарплаты частями?",
+        "Пишу от ООО «Вектор». Можно ли выплачивать зарплату раз в месяц, если работники согласны?",
     ],
 )
 def test_employer_asking_what_to_do(text: str) -> None:
@@ -91,6 +98,9 @@ def test_employer_asking_what_to_do(text: str) -> None:
         "Мой муж работает в ООО «Вектор», ему не платят. Как нам взыскать зарплату?",
         # an employer who asks nothing
         "Я ИП, у меня магазин, налоговая заблокировала счёт.",
+        # a head of a site who is the wronged worker, a worker's «у нас небольшая фирма»
+        "Я начальник участка, мне третий месяц не платят премию. Можно ли взыскать её через суд?",
+        "У нас небольшая фирма, директор платит в конверте. Можно ли потребовать оформления?",
     ],
 )
 def test_not_an_employer_question(text: str) -> None:
@@ -303,3 +313,33 @@ def test_a_sure_out_of_scope_reading_keeps_an_alarm_out_of_labour() -> None:
 def test_own_workplace(text: str, own: bool) -> None:
     # a danger at the writer's own workplace is a labour matter even when the classifier is sure of out_of_scope
     assert own_workplace(text) is own
+
+
+@pytest.mark.parametrize(
+    ("text", "seeker"),
+    [
+        ("Иду на собеседование кассиром. Может ли работодатель требовать справку о несудимости?", True),
+        ("Собираюсь подписывать договор с курьерской службой, там штрафы за опоздания. Это законно?", True),
+        ("хочу подработать летом официантом, мне 16. сколько часов в день мне можно работать?", True),
+        ("Договор пока не подписывала: в нём испытательный срок полгода. Так можно?", True),
+        # refused already, or a worker with a grievance
+        ("Пошла на собеседование, увидели живот и отказали. Это же дискриминация?", False),
+        ("Собираюсь подписывать заявление на отпуск, а мне не дают отпуск летом третий год.", False),
+        ("Работаю продавцом, трудовой договор пока не подписал, а уже месяц работаю без оформления.", False),
+        ("Я кассир. Свой экземпляр договора не получила: директор ещё не подписал. Это законно?", False),
+    ],
+)
+def test_not_yet_hired(text: str, seeker: bool) -> None:
+    assert not_yet_hired(text) is seeker
+
+
+def test_the_pipeline_keeps_a_job_seekers_question_out(analyzer: Analyzer) -> None:
+    # the classifier alone reads both as labour (benefits, leave): they ask the law before any grievance
+    assert analyzer.analyze(
+        "Иду на собеседование кассиром в сетевой магазин. Вправе ли работодатель не платить за стажировку "
+        "первые три дня?"
+    ).categories == ["out_of_scope"]
+    assert analyzer.analyze(
+        "Собираюсь подписывать трудовой договор со складом, там написано, что отпуск только 14 дней в году. "
+        "Это законно?"
+    ).categories == ["out_of_scope"]
