@@ -681,6 +681,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch390.jsonl",
         "blind_batch393.jsonl",
         "blind_batch400.jsonl",
+        "blind_batch401.jsonl",
+        "blind_batch408.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
