@@ -324,7 +324,7 @@ class Analyzer:
                 outsider
                 or (
                     (not urgent or reason == urgency.rules().mass_reason)
-                    and (scope.employers_side(joined) or scope.not_yet_hired(joined))
+                    and scope.no_workers_grievance(joined)
                 )
             )
         ):

@@ -355,7 +355,8 @@ _NOT_YET_HIRED = re.compile(
 # … unless refused or dismissed already («на собеседовании узнали, что беременна, — отказали»), or at work
 # already («работаем по 12 часов», «мой экземпляр договора директор ещё не подписал»)
 _REFUSED = re.compile(r"\bотказал[аи]?\b|\bне (?:взяли|приняли|берут)\b|\bуволи", re.IGNORECASE)
-_AT_WORK = re.compile(r"\bработа(?:ю|ем|ла|л|ли)\b|\bтружусь\b|\bна работе\b|\bнам не\b", re.IGNORECASE)
+# (besides _WORKER_VOICE's «работаю», «мне не платят»)
+_AT_WORK = re.compile(r"\bработа(?:ем|ли)\b|\bтружусь\b|\bна работе\b|\bнам не\b", re.IGNORECASE)
 
 
 def not_yet_hired(text: str) -> bool:
@@ -368,7 +369,8 @@ def not_yet_hired(text: str) -> bool:
     )
 
 
-def employers_side(text: str) -> bool:
-    """The employer's question or the landlord's letter: out_of_scope whatever labour words it uses, unless
-    urgent for an accident or a danger (`outsider_report` is out_of_scope even then)."""
-    return employer_question(text) or landlord_of_worker(text)
+def no_workers_grievance(text: str) -> bool:
+    """The employer's question, the landlord's letter or the job seeker's question: out_of_scope whatever
+    labour words it uses, unless urgent for an accident or a danger (`outsider_report` is out_of_scope even
+    then)."""
+    return employer_question(text) or landlord_of_worker(text) or not_yet_hired(text)
