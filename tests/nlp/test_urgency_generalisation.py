@@ -683,6 +683,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch400.jsonl",
         "blind_batch401.jsonl",
         "blind_batch408.jsonl",
+        "blind_batch409.jsonl",
+        "blind_batch413.jsonl",
+        "blind_batch415.jsonl",
+        "blind_batch416.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
