@@ -689,6 +689,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch416.jsonl",
         "blind_batch419.jsonl",
         "blind_batch424.jsonl",
+        "blind_batch426.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
