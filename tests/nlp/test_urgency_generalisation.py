@@ -690,6 +690,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch419.jsonl",
         "blind_batch424.jsonl",
         "blind_batch426.jsonl",
+        "blind_batch432.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
