@@ -690,6 +690,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch419.jsonl",
         "blind_batch424.jsonl",
         "blind_batch426.jsonl",
+        "blind_batch430.jsonl",
         "blind_batch432.jsonl",
     ],
 )
