@@ -695,6 +695,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch430.jsonl",
         "blind_batch432.jsonl",
         "blind_batch435.jsonl",
+        "blind_batch436.jsonl",
         "blind_batch439.jsonl",
     ],
 )
