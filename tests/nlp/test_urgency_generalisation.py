@@ -697,6 +697,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch435.jsonl",
         "blind_batch436.jsonl",
         "blind_batch439.jsonl",
+        "blind_batch444.jsonl",
+        "blind_batch447.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
