@@ -990,13 +990,40 @@ def _subset(folded: str, total: int | None) -> int | None:
     return total
 
 
+# the writer among a few unpaid in a bigger staff: «из 50 человек не выплатили только мне и ещё одной», «нам
+# троим (из 55 сотрудников)», «всем выплатили, а мне одному нет»; not «не только мне — всему коллективу»,
+# «долг только мне 186 тысяч»
+_FEW_OF_STAFF_RE = re.compile(
+    r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|нам)\b|\bнам (?:двоим|троим|четверым)\b|"
+    r"\bа мне (?:одному|одной)\b"
+)
+_FEW_COUNT_RE = re.compile(
+    r"\bнам (?P<few>двоим|троим|четверым)\b|\bмне (?:и|с) (?:ещё |еще )?(?P<pair>одн\w*|одному)\b|"
+    r"\bмне (?P<alone>одному|одной)\b"
+)
+_FEW = {"двоим": 2, "троим": 3, "четверым": 4}
+
+
+def _few_of_staff(folded: str) -> int | None:
+    """How many of a bigger staff are affected when the writer says only they and one or two others are:
+    «нам троим» → 3, «мне и ещё одной» → 2, «мне одному» → 1; None when the text does not say."""
+    match = _FEW_COUNT_RE.search(folded)
+    if match is None:
+        return None
+    if match.group("few"):
+        return _FEW[match.group("few")]
+    return 2 if match.group("pair") else 1
+
+
 def extract_workers(text: str) -> int | None:
     """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
     specific patterns find (the writer plus the others counts the writer: «кроме меня ещё 12» → 13; a range
     counts its lower bound: «15-20 человек» → 15), else the largest «N человек» / «водителей больше 30» in the
     text, else the whole firm's headcount («на заводе работает 500 человек»); numbers in words («сорок
     водителей», «нас человек двадцать», «трое с отравлением», «десятка два») count only when no number in
-    digits does; with no number at all, the writer and one workmate («нам с напарницей») are two."""
+    digits does; with no number at all, the writer and one workmate («нам с напарницей») are two; when the
+    writer says only they and one or two others are affected («из 50 человек не заплатили только мне и ещё
+    одной»), those few."""
     folded = _blank_shifts(fold_case(text))
     found = _subset(folded, _largest_workers(folded)) if _ANY_DIGIT_RE.search(folded) else None
     if found is None and (_NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded):
@@ -1007,6 +1034,9 @@ def extract_workers(text: str) -> int | None:
         found = 2
     if found is None and (together := _WRITERS_TOGETHER_RE.search(folded)):
         found = _TOGETHER_NUMERALS[together.group("n").replace("ё", "е")]
+    if found is not None and found > 4 and _FEW_OF_STAFF_RE.search(folded):
+        # the number found is the staff's, not the affected few's
+        return _few_of_staff(folded)
     return found
 
 

@@ -305,6 +305,8 @@ def fit(
     # less data, are less confident than the final one, which biases the best threshold downwards. Among
     # the settings within one standard error of the best, the sparsest decision is taken: the highest
     # threshold, then the weight nearest 0.5, then the higher score.
+    # the grid decides as the pipeline will (nlp.classify.decide with the same fused_agrees)
+    agrees = bool(params.get("fused_agrees", False))
     candidates: list[tuple[float, float, float, float, float]] = []
     grid: dict[str, float] = {}
     for weight in params["fuse_weights"]:
@@ -313,7 +315,8 @@ def fit(
             for margin in params["oos_margins"]:
                 pred = np.zeros(Y.shape, dtype=bool)
                 for i in range(len(records)):
-                    pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i])] = True
+                    chosen = decide(fused[i], threshold, oos, margin, oof_doc_p[i], fused_agrees=agrees)
+                    pred[i, chosen] = True
                 macro = _macro(Y, pred)
                 per_fold = [_macro(Y[idx], pred[idx]) for idx in fold_tests]
                 std_error = (
@@ -329,7 +332,7 @@ def fit(
     fused = weight * oof_doc_p + (1 - weight) * oof_sent
     pred = np.zeros(Y.shape, dtype=bool)
     for i in range(len(records)):
-        pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i])] = True
+        pred[i, decide(fused[i], threshold, oos, margin, oof_doc_p[i], fused_agrees=agrees)] = True
     oof_f1 = {c: round(_f1(Y[:, j], pred[:, j]), 4) for j, c in enumerate(categories) if Y[:, j].any()}
     # confidence of a chosen category: one Platt map of the fused score, fitted on the chosen ones
     calib = LogisticRegression(C=1e4, random_state=SEED).fit(fused[pred].reshape(-1, 1), Y[pred])
@@ -441,9 +444,9 @@ def taxonomy_codes() -> list[str]:
 
 def train(train_path: Path = TRAIN_PATH, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     """Train on ``train_path``; write ``model.npz``, ``meta.json`` and ``train.sha256`` to ``model_dir``."""
+    digest = file_hash(train_path)  # before the long fit: the hash names the records trained on
     records = load(train_path)
     arrays, meta, report = fit(records, taxonomy_codes())
-    digest = file_hash(train_path)
     meta["train_sha256"] = digest
     model_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(model_dir / "model.npz", **arrays)  # type: ignore[arg-type]

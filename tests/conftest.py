@@ -81,7 +81,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def knowledge_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real knowledge base's search index, built once (about 40 s on a slow machine) in pytest's cache, so
-    CI's PostgreSQL run reuses the SQLite run's; rebuilt when the articles or the model change. Tests that
+    CI's PostgreSQL run reuses the SQLite run's; rebuilt when the articles, the model or
+    `search.embedded.INDEX_FORMAT` change (all are in the index's content hash). Tests that
     search the real content copy it with `copy_knowledge_index` and the build finds it up to date."""
     from search.config import SearchConfig
     from search.service import build_index

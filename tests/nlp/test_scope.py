@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from nlp import Analyzer
-from nlp.scope import employer_question, landlord_of_worker, not_yet_hired, outsider_report, own_workplace
+from nlp.pipeline import DOUBTFUL_GRIEVANCE_CONFIDENCE
+from nlp.scope import (
+    asks_in_advance,
+    employer_question,
+    employer_side_asks,
+    landlord_of_worker,
+    not_yet_hired,
+    outsider_report,
+    own_workplace,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,6 +78,8 @@ from nlp.scope import employer_question, landlord_of_worker, not_yet_hired, outs
         "Хотим новых продавцов брать на неделю без оформления. Какой штраф, если придёт проверка?",
         "Я начальник участка, слесарь сломал станок. Можно ли удерживать ремонт из его зарплаты частями?",
         "Пишу от ООО «Вектор». Можно ли выплачивать зарплату раз в месяц, если работники согласны?",
+        "Держу сувенирный магазин в Геленджике. Продавщица просит отпуск в июле. Могу ли я отказать?",
+        "Помощница по хозяйству приходит раз в неделю, плачу ей 2 500 за выход. Прав ли я, что отпускных нет?",
     ],
 )
 def test_employer_asking_what_to_do(text: str) -> None:
@@ -258,6 +269,12 @@ def test_the_pipeline_keeps_a_landlords_letter_out(analyzer: Analyzer) -> None:
         ("Я веду телеграм-канал о курьерах. Сам я курьером не работаю, мне пишут ребята о штрафах.", True),
         # «Я не работник» denies the trade word («я старший кассир» names one)
         ("Повара работают без договоров. Я не работник этого ресторана, я просто житель Сочи.", True),
+        # a debtor whose car was seized («мою машину») speaks of his own site: «на разрезе … нам всем не платят»
+        (
+            "Пристав наложил арест на мою машину из-за долга. На разрезе ООО «Вскрыша» нам всем, а это 60 "
+            "человек, не платят зарплату с августа.",
+            False,
+        ),
     ],
 )
 def test_outsider_report(text: str, outsider: bool) -> None:
@@ -313,6 +330,10 @@ def test_a_sure_out_of_scope_reading_keeps_an_alarm_out_of_labour() -> None:
         ("Бревно упало на наш участок рядом с теплицей.", False),
         ("Я сварщик, на работе у нас всё нормально, а страховая не платит.", False),
         ("В нашем доме меняют лифт, шахта открыта.", False),
+        # the writer and workmates at a site, across an abbreviation («ул.»); not a customer in a shop
+        ("На объекте ООО «Монолит» на ул. Ватутина мы монтируем фасад без страховочных поясов.", True),
+        ("На разрезе нам всем не платят зарплату четвёртый месяц.", True),
+        ("В магазине нам нахамил охранник.", False),
     ],
 )
 def test_own_workplace(text: str, own: bool) -> None:
@@ -329,16 +350,132 @@ def test_own_workplace(text: str, own: bool) -> None:
         ("Договор пока не подписывала: в нём испытательный срок полгода. Так можно?", True),
         ("У меня в пятницу собеседование на склад. В вакансии зарплата раз в месяц, это законно?", True),
         ("Сравниваю два предложения: в одном часть зарплаты в конверте. Чем это грозит мне?", True),
+        (
+            "Выбираю между двумя работами, в одной часть в конверте. Что я потеряю? Пока никуда не устроился.",
+            True,
+        ),
+        ("Мне предлагают место кладовщика, испытательный срок 6 месяцев. Я ещё ничего не подписывал.", True),
+        ("Мне предлагают работу: оклад и премия до 100 %. Могут ли премию потом не платить?", True),
+        (
+            "Иду на собеседование беременной. Может ли работодатель отказать? Пока никакого отказа не было.",
+            True,
+        ),
         # refused already, or a worker with a grievance
         ("Пошла на собеседование, увидели живот и отказали. Это же дискриминация?", False),
         ("Собираюсь подписывать заявление на отпуск, а мне не дают отпуск летом третий год.", False),
         ("Работаю продавцом, трудовой договор пока не подписал, а уже месяц работаю без оформления.", False),
         ("Я кассир. Свой экземпляр договора не получила: директор ещё не подписал. Это законно?", False),
         ("На собеседовании обещали 50 тысяч, а платят 30. Это законно?", False),
+        # an offer to a worker back from leave, a refusal named as a noun
+        ("Вышла из декрета, мне предложили место ниже с окладом меньше. Я ещё ничего не подписала.", False),
+        ("Прошу проверить законность отказа в приёме: мне предложили работу, узнали о беременности.", False),
     ],
 )
 def test_not_yet_hired(text: str, seeker: bool) -> None:
     assert not_yet_hired(text) is seeker
+
+
+@pytest.mark.parametrize(
+    ("text", "in_advance"),
+    [
+        (
+            "Работаю кондитером. Сколько дней оплачивается больничный по уходу за ребёнком? Пока ни разу не брала.",
+            True,
+        ),
+        (
+            "Хочу взять 5 дней за свой счёт на свадьбу. Обязан ли работодатель дать? Заявление ещё не писала.",
+            True,
+        ),
+        (
+            "Написала заявление по собственному, передумала. Заведующая не против, просто не знаю процедуру.",
+            True,
+        ),
+        (
+            "У нас премия до 30 %, с нового года обещают новое положение. Хотим понимать заранее, что законно.",
+            True,
+        ),
+        ("Можно ли уволиться на больничном? Увольняться не собираюсь, спрашиваю на будущее.", True),
+        ("Хочу отгулять два отпуска подряд, 56 дней. Работодатель в принципе не против. Можно ли так?", True),
+        ("Сижу на больничном с ребёнком. Хочу просто сама посчитать, сколько выйдет. Какой процент?", True),
+        # something was done or refused already, or is feared
+        ("Охранник, ночные вообще не доплачивают. Начальник нормальный мужик, но деньги положены.", False),
+        (
+            "Хочу знать заранее: отпуск в графике на июль, а начальник говорит, что не отпустит, и грозит уволить.",
+            False,
+        ),
+        ("Просто хочу понять: из зарплаты сняли 4 500 за разбитую посуду, акта не было.", False),
+        ("Спрашиваю на будущее: СОУТ у нас ни разу не проводили, доплаты за вредность нет.", False),
+        ("Просто интересуюсь, мне не платят за ночные часы уже полгода — так можно?", False),
+    ],
+)
+def test_asks_in_advance(text: str, in_advance: bool) -> None:
+    assert asks_in_advance(text) is in_advance
+
+
+def test_the_pipeline_sends_a_workers_question_asked_in_advance_to_review(analyzer: Analyzer) -> None:
+    # nothing has been done to the writer yet: a labour reading goes to an inspector before it is routed (not
+    # redirected: see pipeline.DOUBTFUL_GRIEVANCE_CONFIDENCE); out_of_scope once the classifier knows such
+    # questions (the model of 26 618 read this one as working_time with confidence 0.98)
+    question = (
+        "Я сварщик на заводе в Челябинске. Со следующего месяца ставят в ночные смены. Как должны оплачиваться "
+        "ночные часы и сверхурочные? Пока не работал в ночь, хочу знать заранее."
+    )
+    grievance = (
+        "Я сварщик на заводе в Челябинске. С сентября ставят в ночные смены, а ночные часы и сверхурочные не "
+        "оплачивают, в расчётке только оклад."
+    )
+    asked = analyzer.analyze(question)
+    if asked.categories != ["out_of_scope"]:
+        assert asked.needs_review
+        assert max(p.confidence for p in asked.problems) <= DOUBTFUL_GRIEVANCE_CONFIDENCE
+    wronged = analyzer.analyze(grievance)
+    assert "working_time" in wronged.categories and not wronged.needs_review
+
+
+def test_a_doubtful_labour_reading_keeps_its_categories_for_review(
+    analyzer: Analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nlp.scope
+
+    text = "Работаю грузчиком на складе в Омске, зарплату не платят третий месяц, долг 90 000 рублей."
+    sure = analyzer.analyze(text)
+    assert sure.categories == ["wage_arrears"] and not sure.needs_review
+    monkeypatch.setattr(nlp.scope, "doubtful_grievance", lambda _text: True)
+    doubted = analyzer.analyze(text)
+    assert doubted.categories == sure.categories and doubted.needs_review
+    assert all(p.confidence <= DOUBTFUL_GRIEVANCE_CONFIDENCE for p in doubted.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "doubt"),
+    [
+        (
+            "Я управляющая салоном. За опоздание у нас штраф 500 рублей, мастер возмутилась. Мы что-то нарушаем?",
+            True,
+        ),
+        (
+            "У меня продуктовый магазин, продавщица сделала недостачу. Хочу удержать всё из её зарплаты. Можно так?",
+            True,
+        ),
+        # a manager who is the employer's worker; no question at all; personnel named by a worker
+        ("Я управляющая магазином сети, мне второй год не дают отпуск. Это законно?", False),
+        ("Я директор магазина. Продавец уволился, расчёт я ему выплатил полностью.", False),
+        ("Кадровик сказала, что отпуск летом не дадут. Так можно?", False),
+    ],
+)
+def test_employer_side_asks(text: str, doubt: bool) -> None:
+    assert employer_side_asks(text) is doubt
+
+
+def test_the_pipeline_sends_the_employer_sides_question_to_review(analyzer: Analyzer) -> None:
+    # the model of 26 618 read this letter as wage_amount with confidence 0.96, not for review
+    letter = (
+        "Я управляющая кафе в Самаре. Официантка опоздала три раза, я сняла с неё премию 5000. Так можно?"
+    )
+    result = analyzer.analyze(letter)
+    if result.categories != ["out_of_scope"]:
+        assert result.needs_review
+        assert max(p.confidence for p in result.problems) <= DOUBTFUL_GRIEVANCE_CONFIDENCE
 
 
 def test_the_pipeline_keeps_a_job_seekers_question_out(analyzer: Analyzer) -> None:

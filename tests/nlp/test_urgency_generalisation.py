@@ -784,3 +784,17 @@ def test_the_model_head_silences_an_old_injury_in_a_hiring_complaint() -> None:
     assert Analyzer(accident_head_floor=0.0).analyze(story).urgent_reason == ACCIDENT_REASON
     crushed = "На складе ООО «Вектор» вчера грузчику раздавило ногу погрузчиком, скорую вызывать запретили."
     assert Analyzer().analyze(crushed).urgent_reason == ACCIDENT_REASON
+
+
+def test_a_few_unpaid_in_a_big_staff_are_no_mass_arrears(analyzer: Analyzer) -> None:
+    # the staff's headcount is not the number of workers unpaid (facts: the few; no mass-arrears alarm)
+    few = analyzer.analyze(
+        "Здравствуйте. Я уборщица в гимназии в Таганроге. Из всего персонала (около 50 человек) зарплату за "
+        "сентябрь не выплатили только мне и ещё одной уборщице, говорят, не прошли по штатке. Прошу разобраться."
+    )
+    assert few.facts.workers_affected == 2 and not few.urgent
+    many = analyzer.analyze(
+        "Здравствуйте. Я уборщица в гимназии в Таганроге. Всему персоналу (около 50 человек) зарплату за "
+        "сентябрь не выплатили, говорят, нет денег. Прошу разобраться."
+    )
+    assert many.facts.workers_affected == 50 and many.urgent
