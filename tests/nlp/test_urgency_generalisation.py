@@ -699,6 +699,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch439.jsonl",
         "blind_batch444.jsonl",
         "blind_batch447.jsonl",
+        "blind_batch449.jsonl",
+        "blind_batch450.jsonl",
+        "blind_batch451.jsonl",
+        "blind_batch452.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
