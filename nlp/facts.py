@@ -1001,7 +1001,6 @@ _FEW_COUNT_RE = re.compile(
     r"\bнам (?P<few>двоим|троим|четверым)\b|\bмне (?:и|с) (?:ещё |еще )?(?P<pair>одн\w*|одному)\b|"
     r"\bмне (?P<alone>одному|одной)\b"
 )
-_FEW = {"двоим": 2, "троим": 3, "четверым": 4}
 
 
 def _few_of_staff(folded: str) -> int | None:
@@ -1011,7 +1010,7 @@ def _few_of_staff(folded: str) -> int | None:
     if match is None:
         return None
     if match.group("few"):
-        return _FEW[match.group("few")]
+        return _numeral_value(match.group("few"))
     return 2 if match.group("pair") else 1
 
 
