@@ -703,6 +703,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch450.jsonl",
         "blind_batch451.jsonl",
         "blind_batch452.jsonl",
+        "blind_batch453.jsonl",
+        "blind_batch454.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
