@@ -992,20 +992,22 @@ def _subset(folded: str, total: int | None) -> int | None:
 
 # the writer among a few unpaid in a bigger staff: «из 50 человек не выплатили только мне и ещё одной», «нам
 # троим (из 55 сотрудников)», «всем выплатили, а мне одному нет»; not «не только мне — всему коллективу»,
-# «долг только мне 186 тысяч»
+# «долг только мне 186 тысяч»; «пришла всем, кроме меня одного» (not «всем, кроме меня ещё, …»)
+_ALL_BUT_ME = r"\bвсем\b[^.!?]{0,30}?\bкроме меня\b(?!,? (?:ещё|еще|не)\b)"
 _FEW_OF_STAFF_RE = re.compile(
     r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|нам)\b|\bнам (?:двоим|троим|четверым)\b|"
-    r"\bа мне (?:одному|одной)\b"
+    r"\bа мне (?:одному|одной)\b|" + _ALL_BUT_ME
 )
 _FEW_COUNT_RE = re.compile(
     r"\bнам (?P<few>двоим|троим|четверым)\b|\bмне (?:и|с) (?:ещё |еще )?(?P<pair>одн\w*|одному)\b|"
-    r"\bмне (?P<alone>одному|одной)\b"
+    r"\bмне (?P<alone>одному|одной)\b|" + _ALL_BUT_ME
 )
 
 
 def _few_of_staff(folded: str) -> int | None:
     """How many of a bigger staff are affected when the writer says only they and one or two others are:
-    «нам троим» → 3, «мне и ещё одной» → 2, «мне одному» → 1; None when the text does not say."""
+    «нам троим» → 3, «мне и ещё одной» → 2, «мне одному», «всем, кроме меня» → 1; None when the text does not
+    say."""
     match = _FEW_COUNT_RE.search(folded)
     if match is None:
         return None

@@ -278,6 +278,16 @@ def assess(
         or window_proba >= window_threshold
         or sentence_proba >= sentence_threshold
     )
+    if (
+        head_fires
+        and wages
+        and workers_affected is not None
+        and not likely("occupational_safety")
+        and not likely("workplace_accident")
+    ):
+        # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
+        # sign of a danger or an accident are the count's to decide, which said no above
+        return False, None
     if head_fires and (not out_of_scope or any(p.search(text) for p in config.workplace)):
         accident = scores.get("workplace_accident", 0.0) >= scores.get("occupational_safety", 0.0)
         return True, ACCIDENT_REASON if accident else DANGER_REASON

@@ -283,6 +283,18 @@ def test_the_urgency_head_backs_up_the_rules() -> None:
     assert assess(foreman, ["out_of_scope"], None, {}, 0.95, 0.7) == (True, ACC)
 
 
+def test_the_urgency_head_leaves_a_counted_few_unpaid_to_the_count() -> None:
+    # the head learned mass arrears as well: six unpaid with no sign of danger raise no alarm, twelve do
+    unpaid = ["Нас в бригаде 6 человек, зарплату не платят с сентября."]
+    wages = {"wage_arrears": 0.9, "occupational_safety": 0.05, "workplace_accident": 0.02}
+    assert assess(unpaid, ["wage_arrears"], 6, wages, 0.9, 0.2) == (False, None)
+    assert assess(unpaid, ["wage_arrears"], 12, wages, 0.9, 0.2)[0]
+    # … while a danger the classifier sees beside the arrears keeps the head's alarm
+    fumes = {**wages, "occupational_safety": 0.6}
+    assert assess(unpaid, ["wage_arrears"], 6, fumes, 0.9, 0.2) == (True, DANGER)
+    assert assess(unpaid, ["wage_arrears"], None, wages, 0.9, 0.2) == (True, DANGER)
+
+
 def test_a_scaffold_that_sways_is_a_danger() -> None:
     scaffold = (
         "Леса стоят на подложенных поддонах и кирпичах, к стене не раскреплены, при ветре ходят ходуном."
