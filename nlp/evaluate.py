@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp import morph
-from nlp.dataset import DEV_PATH, load
+from nlp.dataset import DATA_DIR, DEV_PATH, load
 from nlp.facts import BUSINESS_WORD, brand_spans
 from nlp.pipeline import Analyzer
 from nlp.regions import find_places, gazetteer, resolve
@@ -222,6 +222,74 @@ def format_report(report: dict[str, Any]) -> str:
     )
     lines.append(f"needs_review   {report['needs_review_rate']:.3f}")
     return "\n".join(lines)
+
+
+def held_out_paths(directory: Path = DATA_DIR) -> list[Path]:
+    """Every labelled set never trained on: dev, challenge, then the blind sets in number order."""
+    blind = sorted(directory.glob("blind_batch*.jsonl"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
+    named = [directory / "dev.jsonl", directory / "challenge.jsonl"]
+    return [p for p in named if p.exists()] + blind
+
+
+def set_line(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures of one set that the held-out summary compares."""
+    o, u = report["out_of_scope"], report["urgency"]
+    return {
+        "set": Path(report["data"]).stem,
+        "records": report["records"],
+        "macro_f1": report["macro_f1"],
+        "oos_as_labour": o["oos_predicted_as_labour"],
+        "gold_oos": o["gold_oos_only"],
+        "labour_as_oos": o["labour_predicted_as_oos_only"],
+        "gold_labour": o["gold_labour"],
+        "urgent_missed": len(u["missed_ids"]),
+        "gold_urgent": u["gold_urgent"],
+        "urgent_precision": u["precision"],
+        "needs_review_rate": report["needs_review_rate"],
+        "ids": {**o["ids"], "urgent_missed": u["missed_ids"]},
+    }
+
+
+def blind_totals(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sums over the blind sets (dev and challenge are reported on their own): scope errors and missed urgent
+    complaints summed, macro-F1, urgent precision and the review rate averaged over the sets."""
+    blind = [line for line in lines if line["set"].startswith("blind")]
+    n = len(blind) or 1
+
+    def total(key: str) -> int:
+        return sum(int(line[key]) for line in blind)
+
+    return {
+        "sets": len(blind),
+        "records": total("records"),
+        "macro_f1_mean": round(sum(line["macro_f1"] for line in blind) / n, 4),
+        **{key: total(key) for key in ("oos_as_labour", "gold_oos", "labour_as_oos", "gold_labour")},
+        "urgent_missed": total("urgent_missed"),
+        "gold_urgent": total("gold_urgent"),
+        "urgent_precision_mean": round(sum(line["urgent_precision"] for line in blind) / n, 4),
+        "needs_review_rate_mean": round(sum(line["needs_review_rate"] for line in blind) / n, 4),
+    }
+
+
+def format_set_line(line: dict[str, Any]) -> str:
+    return (
+        f"{line['set']:<18}{line['records']:>5}  macro-F1 {line['macro_f1']:.3f}  "
+        f"вне → трудовые {line['oos_as_labour']}/{line['gold_oos']}  "
+        f"трудовые → вне {line['labour_as_oos']}/{line['gold_labour']}  "
+        f"срочные пропущены {line['urgent_missed']}/{line['gold_urgent']}  "
+        f"точность срочных {line['urgent_precision']:.3f}  на проверку {line['needs_review_rate']:.3f}"
+    )
+
+
+def format_totals(totals: dict[str, Any]) -> str:
+    return (
+        f"Слепые наборы: {totals['sets']}, обращений в них: {totals['records']}; средний macro-F1 "
+        f"{totals['macro_f1_mean']:.4f}; вне компетенции → трудовые {totals['oos_as_labour']} из "
+        f"{totals['gold_oos']}; трудовые → только вне компетенции {totals['labour_as_oos']} из "
+        f"{totals['gold_labour']}; срочные пропущены {totals['urgent_missed']} из {totals['gold_urgent']}; "
+        f"средняя точность срочных {totals['urgent_precision_mean']:.3f}; на проверку "
+        f"{totals['needs_review_rate_mean']:.3f}"
+    )
 
 
 def official_region(name: str) -> str | None:
