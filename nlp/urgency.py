@@ -189,6 +189,14 @@ def wages_paid(folded: list[str], config: Rules) -> bool:
     )
 
 
+# a number of people in digits («230 человек», «43 сотрудника»); `text` is folded
+_PEOPLE_IN_DIGITS = re.compile(r"(?<![\d.,])(\d{2,6})\s*(?:человек|чел\b|работник|сотрудник|рабоч|работниц)")
+
+
+def _names_many_people(text: str, at_least: int) -> bool:
+    return any(int(m.group(1)) >= at_least for m in _PEOPLE_IN_DIGITS.finditer(text))
+
+
 def rule_reason(sentences: list[str]) -> str | None:
     """The reason of the first rule (in file order) that fires on any sentence."""
     return next((rule.reason for rule, _ in _rule_matches(_fold(sentences))), None)
@@ -284,11 +292,15 @@ def assess(
         and workers_affected is not None
         and not likely("occupational_safety")
         and not likely("workplace_accident")
+        and not _names_many_people(text, config.mass_min_workers)
     ):
         # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
-        # sign of a danger or an accident are the count's to decide, which said no above
+        # sign of a danger or an accident are the count's to decide, which said no above — unless the text
+        # names more people than were counted («никому — это 230 человек …, в бригаде осталось 4»)
         return False, None
     if head_fires and (not out_of_scope or any(p.search(text) for p in config.workplace)):
+        if wages and not likely("occupational_safety") and not likely("workplace_accident"):
+            return True, config.mass_reason  # unpaid wages and nothing else: what the head heard is arrears
         accident = scores.get("workplace_accident", 0.0) >= scores.get("occupational_safety", 0.0)
         return True, ACCIDENT_REASON if accident else DANGER_REASON
     return False, None

@@ -292,7 +292,11 @@ def test_the_urgency_head_leaves_a_counted_few_unpaid_to_the_count() -> None:
     # … while a danger the classifier sees beside the arrears keeps the head's alarm
     fumes = {**wages, "occupational_safety": 0.6}
     assert assess(unpaid, ["wage_arrears"], 6, fumes, 0.9, 0.2) == (True, DANGER)
-    assert assess(unpaid, ["wage_arrears"], None, wages, 0.9, 0.2) == (True, DANGER)
+    # with no count the head's alarm stands, and for unpaid wages alone its reason is the arrears
+    assert assess(unpaid, ["wage_arrears"], None, wages, 0.9, 0.2) == (True, MASS)
+    # a count smaller than the people the text names is no reason to silence the head
+    many = ["Зарплату не выплатили никому — это 230 человек. В аварийной бригаде осталось 4 человека."]
+    assert assess(many, ["wage_arrears"], 4, wages, 0.9, 0.2) == (True, MASS)
 
 
 def test_a_scaffold_that_sways_is_a_danger() -> None:
