@@ -721,6 +721,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch452.jsonl",
         "blind_batch453.jsonl",
         "blind_batch454.jsonl",
+        "blind_batch469.jsonl",
+        "blind_batch470.jsonl",
+        "blind_batch471.jsonl",
+        "blind_batch472.jsonl",
+        "blind_batch473.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
