@@ -52,6 +52,7 @@ class Rules:
     wage_nouns: LowerPattern | None = None
     paid: tuple[LowerPattern, ...] = ()
     paid_unless: LowerPattern | None = None
+    people_in_digits: LowerPattern | None = None
 
 
 @cache
@@ -101,6 +102,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
         wage_nouns=optional(mass.get("wage_nouns")),
         paid=compile_all(mass.get("paid")),
         paid_unless=optional(mass.get("paid_unless")),
+        people_in_digits=optional(mass.get("people_in_digits")),
     )
 
 
@@ -189,12 +191,11 @@ def wages_paid(folded: list[str], config: Rules) -> bool:
     )
 
 
-# a number of people in digits («230 человек», «43 сотрудника»); `text` is folded
-_PEOPLE_IN_DIGITS = re.compile(r"(?<![\d.,])(\d{2,6})\s*(?:человек|чел\b|работник|сотрудник|рабоч|работниц)")
-
-
-def _names_many_people(text: str, at_least: int) -> bool:
-    return any(int(m.group(1)) >= at_least for m in _PEOPLE_IN_DIGITS.finditer(text))
+def _names_many_people(text: str, config: Rules) -> bool:
+    """A number of people in digits of at least `mass_min_workers` («230 человек», «нам 25 мужикам»)."""
+    if config.people_in_digits is None:
+        return False
+    return any(int(m.group("n")) >= config.mass_min_workers for m in config.people_in_digits.finditer(text))
 
 
 def rule_reason(sentences: list[str]) -> str | None:
@@ -292,7 +293,7 @@ def assess(
         and workers_affected is not None
         and not likely("occupational_safety")
         and not likely("workplace_accident")
-        and not _names_many_people(text, config.mass_min_workers)
+        and not _names_many_people(text, config)
     ):
         # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
         # sign of a danger or an accident are the count's to decide, which said no above — unless the text

@@ -297,6 +297,8 @@ def test_the_urgency_head_leaves_a_counted_few_unpaid_to_the_count() -> None:
     # a count smaller than the people the text names is no reason to silence the head
     many = ["Зарплату не выплатили никому — это 230 человек. В аварийной бригаде осталось 4 человека."]
     assert assess(many, ["wage_arrears"], 4, wages, 0.9, 0.2) == (True, MASS)
+    crew = ["Нам 25 мужикам не платят с августа.", "Двое уже уехали домой."]
+    assert assess(crew, ["wage_arrears"], 2, wages, 0.9, 0.2) == (True, MASS)
 
 
 def test_a_scaffold_that_sways_is_a_danger() -> None:
