@@ -162,7 +162,7 @@ def bench_triage(data: Path, count: int, as_json: bool) -> None:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"обращений: {report['complaints']} (в среднем {report['mean_chars']} символов)\n"
+        f"обращений: {report['complaints']} (средняя длина в символах: {report['mean_chars']})\n"
         f"загрузка моделей: {report['model_load_seconds']} с\n"
         f"по одному: {report['single_per_second']} обращений/с, p50 {report['p50_ms']} мс, "
         f"p95 {report['p95_ms']} мс, max {report['max_ms']} мс\n"
