@@ -135,7 +135,7 @@ def _eval_all(as_json: bool) -> None:
 
     analyzer = Analyzer.default()
     lines = []
-    for path in held_out_paths():  # one line as each set is done: the whole run takes minutes
+    for path in held_out_paths():  # a line as each set is done: progress on a run over a hundred sets
         line = set_line(evaluate(path, analyzer))
         lines.append(line)
         click.echo(json.dumps(line, ensure_ascii=False) if as_json else format_set_line(line))

@@ -230,7 +230,9 @@ def assess(
     sentences ``window_proba`` ≥ ``window_threshold``, or its sentence head in one sentence
     ``sentence_proba`` ≥ ``sentence_threshold``) catches accidents and dangers told in words no rule knows
     («бык затоптал», «кровля села, двоих привалило»); its reason is an accident when the classifier scores
-    workplace_accident above occupational_safety, else a danger. For a complaint classified only as
+    workplace_accident above occupational_safety, else a danger, and mass arrears for unpaid wages with
+    neither category in sight — where it stays silent when fewer than ``mass_min_workers`` are counted and
+    the text names no more people in digits (``people_in_digits``). For a complaint classified only as
     out_of_scope the head counts only when the text speaks of a workplace.
 
     The head also weighs the death and accident rules (``weighed_by_head``) and the workplace_accident
@@ -287,21 +289,15 @@ def assess(
         or window_proba >= window_threshold
         or sentence_proba >= sentence_threshold
     )
-    if (
-        head_fires
-        and wages
-        and workers_affected is not None
-        and not likely("occupational_safety")
-        and not likely("workplace_accident")
-        and not _names_many_people(text, config)
-    ):
+    wages_alone = wages and not likely("occupational_safety") and not likely("workplace_accident")
+    if head_fires and wages_alone and workers_affected is not None and not _names_many_people(text, config):
         # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
         # sign of a danger or an accident are the count's to decide, which said no above — unless the text
         # names more people than were counted («никому — это 230 человек …, в бригаде осталось 4»)
         return False, None
     if head_fires and (not out_of_scope or any(p.search(text) for p in config.workplace)):
-        if wages and not likely("occupational_safety") and not likely("workplace_accident"):
-            return True, config.mass_reason  # unpaid wages and nothing else: what the head heard is arrears
+        if wages_alone:
+            return True, config.mass_reason  # what the head heard is the arrears
         accident = scores.get("workplace_accident", 0.0) >= scores.get("occupational_safety", 0.0)
         return True, ACCIDENT_REASON if accident else DANGER_REASON
     return False, None
