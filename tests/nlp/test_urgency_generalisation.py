@@ -728,6 +728,12 @@ def _train_texts() -> frozenset[str]:
         "blind_batch471.jsonl",
         "blind_batch472.jsonl",
         "blind_batch473.jsonl",
+        "blind_batch481.jsonl",
+        "blind_batch482.jsonl",
+        "blind_batch483.jsonl",
+        "blind_batch484.jsonl",
+        "blind_batch485.jsonl",
+        "blind_batch486.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
