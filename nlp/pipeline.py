@@ -292,19 +292,20 @@ class Analyzer:
         scores = {category: float(fused[j]) for j, category in enumerate(clf.categories)}
         texts = [s.text for s in sents]
 
-        def assess_urgency(categories: list[str]) -> tuple[bool, str | None]:
+        def assess_urgency(categories: list[str], head: bool = True) -> tuple[bool, str | None]:
+            never = 2.0  # a threshold no probability reaches: the head raises no alarm of its own
             return urgency.assess(
                 texts,
                 categories,
                 state.facts.workers_affected,
                 scores,
                 encoded.urgent_proba,
-                clf.urgent_threshold,
+                clf.urgent_threshold if head else never,
                 self._head_floor(clf),
                 encoded.urgent_window_proba,
-                clf.urgent_window_threshold,
+                clf.urgent_window_threshold if head else never,
                 encoded.urgent_sentence_proba,
-                clf.urgent_sentence_threshold,
+                clf.urgent_sentence_threshold if head else never,
             )
 
         urgent, reason = assess_urgency(categories)
@@ -313,6 +314,11 @@ class Analyzer:
         # a customer, a passer-by or a neighbour reporting a business: no grievance against their employer,
         # even when the danger they saw is urgent (nlp.scope)
         outsider = scope.outsider_report(joined)
+        if urgent and chosen == [oos] and not outsider and scope.no_workers_grievance(joined):
+            # the employer's own question read as out_of_scope («обязаны ли мы обучать монтажников работам
+            # на высоте?»): only the rules may raise an alarm (an accident it reports); the head, trained on
+            # whole complaints, hears the safety words as a danger
+            urgent, reason = assess_urgency(categories, head=False)
         if (
             urgent
             and chosen == [oos]

@@ -131,6 +131,24 @@ def test_not_an_employer_question(text: str) -> None:
     assert not employer_question(text)
 
 
+def test_the_urgency_head_raises_no_alarm_on_an_employers_question(analyzer: Analyzer) -> None:
+    # the employer's question read as out_of_scope: its safety words or a worker's injury at home are no
+    # alarm of the urgency head (two letters of the training file the head alone had flagged)
+    gloves = (
+        "Здравствуйте. Я мастер смены на линии упаковки мясокомбината в Брянске. Один рабочий у меня в смене "
+        "отказывается надевать защитные перчатки, говорит, в них неудобно и нож скользит. Если что случится — "
+        "отвечать мне. Могу ли я отстранить его от смены и не платить за неё? Или лучше писать докладную?"
+    )
+    at_home = (
+        "Здравствуйте, я директор ООО «Дары Кубани», Армавир. Наша упаковщица неделю назад упала дома с "
+        "табуретки, перелом руки, сейчас на больничном. Подскажите, обязаны ли мы как работодатель что-то "
+        "расследовать, если травма бытовая, и можем ли мы взять на её место временного работника?"
+    )
+    for text in (gloves, at_home):
+        analysis = analyzer.analyze(text)
+        assert analysis.categories == ["out_of_scope"] and not analysis.urgent, analysis.urgent_reason
+
+
 def test_the_pipeline_keeps_employers_questions_out_and_their_accidents_in(analyzer: Analyzer) -> None:
     question = (
         "Здравствуйте. Я индивидуальный предприниматель, у меня небольшая пекарня в Рязани, трое сотрудников. "
