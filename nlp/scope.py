@@ -394,7 +394,7 @@ _REFUSED = re.compile(
 _AT_WORK = re.compile(
     r"\bработа(?:ем|ли)\b|\bтружусь\b|\bна работе\b|\bнам не\b|"
     # back from maternity leave, a holiday or sick leave: employed already
-    r"\bвы(?:шла|шел|шёл|хожу) (?:\w+ )?(?:из|с) (?:декрета|отпуска|больничного)",
+    r"\bвы(?:шла|шел|шёл|хожу) (?:\w+ )?(?:из|с) (?:декрет\w*|отпуска|больничного)",
     re.IGNORECASE,
 )
 
