@@ -1,0 +1,60 @@
+"""The committed model and rules keep their recorded figures on every held-out set.
+
+`nlp/data/heldout_figures.jsonl` is the output of `trudnadzor nlp eval --all --json` for the committed model
+and code. A change that makes a figure worse — a labour complaint thrown out, an out_of_scope one read as
+labour, an urgent one missed, a lower macro-F1 — fails here until the file is written again with that command,
+so the loss is stated in the commit that causes it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nlp import Analyzer
+from nlp.dataset import DATA_DIR
+from nlp.evaluate import blind_totals, evaluate, held_out_paths, set_line
+
+FIGURES = DATA_DIR / "heldout_figures.jsonl"
+# more is worse for these, less for macro-F1
+ERRORS = ("oos_as_labour", "labour_as_oos", "urgent_missed")
+
+
+def _recorded() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    lines = [json.loads(line) for line in FIGURES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    totals = lines.pop()["blind_totals"]
+    return {line["set"]: line for line in lines}, totals
+
+
+@pytest.fixture(scope="module")
+def measured(analyzer: Analyzer) -> dict[str, dict[str, Any]]:
+    return {path.stem: set_line(evaluate(path, analyzer)) for path in held_out_paths()}
+
+
+def test_the_recorded_figures_cover_every_held_out_set() -> None:
+    recorded, totals = _recorded()
+    names = [path.stem for path in held_out_paths()]
+    assert list(recorded) == names, (
+        "held-out sets changed: run `trudnadzor nlp eval --all --json` into "
+        + str(Path("nlp/data/heldout_figures.jsonl"))
+    )
+    assert totals == blind_totals(list(recorded.values()))
+
+
+def test_no_held_out_figure_gets_worse(measured: dict[str, dict[str, Any]]) -> None:
+    recorded, _ = _recorded()
+    worse = [
+        f"{name}: {key} {recorded[name][key]} → {line[key]}"
+        for name, line in measured.items()
+        for key in ERRORS
+        if line[key] > recorded[name][key]
+    ]
+    worse += [
+        f"{name}: macro_f1 {recorded[name]['macro_f1']} → {line['macro_f1']}"
+        for name, line in measured.items()
+        if line["macro_f1"] < recorded[name]["macro_f1"]
+    ]
+    assert not worse, "\n".join(worse)
