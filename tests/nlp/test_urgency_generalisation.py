@@ -734,6 +734,9 @@ def _train_texts() -> frozenset[str]:
         "blind_batch484.jsonl",
         "blind_batch485.jsonl",
         "blind_batch486.jsonl",
+        "blind_batch487.jsonl",
+        "blind_batch493.jsonl",
+        "blind_batch494.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
