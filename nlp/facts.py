@@ -901,6 +901,9 @@ def numerals_to_digits(text: str) -> str:
 _ROUGHLY_RE = re.compile(r"(\d)\s+с\s+(?:лишним|небольшим|хвостиком|копейками)\b")  # «30 с лишним человек»
 
 
+_OUT_OF_RE = re.compile(r"\bиз\s+(?:(?:около|примерно|почти|более|свыше|всего)\s+)?$")
+
+
 def _largest_workers(folded: str) -> int | None:
     folded = _normalise_counts(folded)
     headcounts = [(m.start("n"), m.end("n"), int(m.group("n"))) for m in _HEADCOUNT_RE.finditer(folded)]
@@ -918,10 +921,12 @@ def _largest_workers(folded: str) -> int | None:
     for pattern in _PLUS_ONE_RES:
         for m in pattern.finditer(folded):
             specific.append(int(m.group("n")) + (0 if m.groupdict().get("rough") else 1))
-    for found in (
-        specific,
-        [int(m.group("n")) for p in _WORKERS_FALLBACK_RES for m in p.finditer(folded) if outside(m)],
-    ):
+    fallback = [m for p in _WORKERS_FALLBACK_RES for m in p.finditer(folded) if outside(m)]
+    if len(fallback) > 1:
+        # «из 450 работников … перед 312 работниками»: the whole the affected are counted out of
+        parts = [m for m in fallback if not _OUT_OF_RE.search(folded, max(0, m.start() - 12), m.start("n"))]
+        fallback = parts or fallback
+    for found in (specific, [int(m.group("n")) for m in fallback]):
         found = [n for n in found if 1 < n < 100_000]
         if found:
             return max(found)
@@ -981,13 +986,37 @@ def _blank_shifts(folded: str) -> str:
     return _SHIFT_RE.sub(lambda m: " " * len(m.group()), folded)
 
 
+# the others, of whom the clause says what they lack: «остальным 23 не заплатили», «оставшимся семерым
+# зарплату не платят», «остальные 24 работают без договора» (not «остальные 13 отпуск получают нормально»)
+_REST_RE = re.compile(
+    r"\b(?:остальн|оставш)\w*\s+(?:\w+\s+)?(?P<n>\d{1,5})(?![\d\w])(?!\s*(?:тыс|руб|%|час|дн|день|дня|лет|год|месяц))"
+    r"[^.;!?,—]{0,60}?\b(?:не|без|ни)\b"
+)
+# a part of the writers: «пятеро из нас» (→ «5 человек из нас»), «12 человек из нас»
+_PART_OF_US_RE = re.compile(r"(?<![\d\w])(?P<n>\d{1,5})\s+(?:человек\s+)?из\s+нас\b")
+_WE_RE = re.compile(r"\b(?:мы|нас|нам)\b")
+
+
 def _subset(folded: str, total: int | None) -> int | None:
-    """The subset named right after the total found («нас 45, из них 12 …»), else the total."""
-    if total is None or " из " not in folded:
+    """The part of the total the text names as affected — the subset right after the total («нас 45, из них 12
+    …», «17 медсестёр, из них четверым»), the others who lack something («из 35 швей получили 12, остальным 23
+    не заплатили»), «пятеро из нас» — else the total."""
+    if total is None or not (" из " in folded or "остальн" in folded or "оставш" in folded):
         return total
-    for m in _SUBSET_RE.finditer(_normalise_counts(folded)):
-        if int(m.group("total")) == total and 1 < int(m.group("n")) < total:
-            return int(m.group("n"))
+    texts = [_normalise_counts(folded)]
+    if _NUMERAL_ONE_RE.search(folded) or "десят" in folded:
+        texts.append(_normalise_counts(_words_to_counts(folded)))
+    for text in texts:
+        for m in _SUBSET_RE.finditer(text):
+            if int(m.group("total")) == total and 1 < int(m.group("n")) < total:
+                return int(m.group("n"))
+        for m in _REST_RE.finditer(text):
+            if 1 < int(m.group("n")) < total:
+                return int(m.group("n"))
+        for m in _PART_OF_US_RE.finditer(text):
+            # not when the writers counted themselves first: «нас девять … у двоих из нас были больничные»
+            if 1 < int(m.group("n")) < total and not _WE_RE.search(text, 0, m.start()):
+                return int(m.group("n"))
     return total
 
 
