@@ -1066,8 +1066,13 @@ def extract_workers(text: str) -> int | None:
     if found is None and (together := _WRITERS_TOGETHER_RE.search(folded)):
         found = _TOGETHER_NUMERALS[together.group("n").replace("ё", "е")]
     if found is not None and found > 4 and _FEW_OF_STAFF_RE.search(folded):
-        # the number found is the staff's, not the affected few's
-        return _few_of_staff(folded)
+        # the number found is the staff's, not the affected few's; «только нам» with no number: the writers'
+        # own count in words, if they gave one («нас двадцать семь … всё предприятие — человек 300»)
+        few = _few_of_staff(folded)
+        if few is None and _NUMERAL_ONE_RE.search(folded):
+            own = _largest_workers(_words_to_counts(folded))
+            few = own if own is not None and own < found else None
+        return few
     return found
 
 
