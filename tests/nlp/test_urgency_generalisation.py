@@ -737,6 +737,13 @@ def _train_texts() -> frozenset[str]:
         "blind_batch487.jsonl",
         "blind_batch493.jsonl",
         "blind_batch494.jsonl",
+        "blind_batch495.jsonl",
+        "blind_batch496.jsonl",
+        "blind_batch497.jsonl",
+        "blind_batch498.jsonl",
+        "blind_batch499.jsonl",
+        "blind_batch500.jsonl",
+        "blind_batch501.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
