@@ -744,6 +744,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch499.jsonl",
         "blind_batch500.jsonl",
         "blind_batch501.jsonl",
+        "blind_batch502.jsonl",
+        "blind_batch503.jsonl",
+        "blind_batch504.jsonl",
+        "blind_batch505.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
