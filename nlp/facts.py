@@ -901,7 +901,7 @@ def numerals_to_digits(text: str) -> str:
 _ROUGHLY_RE = re.compile(r"(\d)\s+с\s+(?:лишним|небольшим|хвостиком|копейками)\b")  # «30 с лишним человек»
 
 
-_OUT_OF_RE = re.compile(r"\bиз\s+(?:(?:около|примерно|почти|более|свыше|всего)\s+)?$")
+_COUNTED_OUT_OF_RE = re.compile(r"\bиз\s+(?:(?:около|примерно|почти|более|свыше|всего)\s+)?$")
 
 
 def _largest_workers(folded: str) -> int | None:
@@ -924,7 +924,9 @@ def _largest_workers(folded: str) -> int | None:
     fallback = [m for p in _WORKERS_FALLBACK_RES for m in p.finditer(folded) if outside(m)]
     if len(fallback) > 1:
         # «из 450 работников … перед 312 работниками»: the whole the affected are counted out of
-        parts = [m for m in fallback if not _OUT_OF_RE.search(folded, max(0, m.start() - 12), m.start("n"))]
+        parts = [
+            m for m in fallback if not _COUNTED_OUT_OF_RE.search(folded, max(0, m.start() - 12), m.start("n"))
+        ]
         fallback = parts or fallback
     for found in (specific, [int(m.group("n")) for m in fallback]):
         found = [n for n in found if 1 < n < 100_000]
