@@ -233,7 +233,7 @@ def held_out_paths(directory: Path = DATA_DIR) -> list[Path]:
 
 def set_line(report: dict[str, Any]) -> dict[str, Any]:
     """The figures of one set that the held-out summary compares."""
-    o, u = report["out_of_scope"], report["urgency"]
+    o, u, f = report["out_of_scope"], report["urgency"], report["facts"]
     return {
         "set": Path(report["data"]).stem,
         "records": report["records"],
@@ -247,6 +247,15 @@ def set_line(report: dict[str, Any]) -> dict[str, Any]:
         "urgent_precision": u["precision"],
         "needs_review_rate": report["needs_review_rate"],
         "ids": {**o["ids"], "urgent_missed": u["missed_ids"]},
+        "facts": {
+            "inn_precision": f["inn"]["precision"],
+            "inn_recall": f["inn"]["recall"],
+            "invalid_inn_recall": f["invalid_inn"]["recall"],
+            "amounts_precision": f["amounts"]["precision"],
+            "amounts_recall": f["amounts"]["recall"],
+            "region_accuracy": f["region"]["accuracy"],
+            "workers_accuracy": f["workers_affected"]["accuracy"],
+        },
     }
 
 
