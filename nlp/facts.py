@@ -1048,6 +1048,51 @@ def _few_of_staff(folded: str) -> int | None:
     return 2 if match.group("pair") else 1
 
 
+# the people a grievance verb is said of, when the text also gives a bigger staff: «в ноябре квартальную
+# премию сняли у 25 сварщиков» (of 80 in the shop), «двенадцати курьерам удержали штрафы» (of 30) — matched on
+# the text with its numerals in digits
+_GRIEVANCE_VERB = (
+    r"(?:не\s+(?:получа|получил|плат|выплач|выплатил|заплатил|начисл|оплач|оплатил|перечисл|дал|дают|выдал|выдают)\w*|"
+    r"оштрафовал\w*|удержал\w*|удерживают|сняли|снимают|лишили|сократил\w*|сокращ\w*)"
+)
+_OTHERS_BEFORE_RE = re.compile(r"\bещ[её]\s+$")
+_LIST_AFTER_RE = re.compile(r"\s*[а-яё-]+\s+и\s+\d")
+# the writers counting themselves («нас 13 человек», «мы, 17 монтажников») or the writer and the others
+# («кроме меня не получили 12 человек», «мне и моим 5 коллегам»): the count that is meant
+_WRITERS_COUNT_RE = re.compile(
+    r"\b(?:нас|мы|нам)\b[^.!?\d]{0,80}?\d|\b(?:кроме|помимо)\s+меня\b|\b(?:мне|меня|я)\s*,?\s+(?:и|ни)\s+(?:мо|наш|ещ)"
+)
+_GRIEVANCE_COUNT_RES = [
+    re.compile(
+        rf"(?<![\d\w])(?P<n>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их|ым|им)\s+)?{_WORKER_NOUN}(?:\s+[\w«»\"]+){{0,4}}?\s+"
+        rf"{_GRIEVANCE_VERB}"
+    ),
+    re.compile(
+        rf"{_GRIEVANCE_VERB}(?:\s+[\w«»\"]+){{0,4}}?\s+(?:у\s+)?(?P<n>\d{{1,5}})\s*(?:[а-яё]+(?:ых|их|ым|им)\s+)?"
+        rf"{_WORKER_NOUN}"
+    ),
+]
+
+
+def _grievance_count(folded: str, staff: int) -> int | None:
+    """The largest number of people a grievance verb is said of that is smaller than the staff found, or
+    None."""
+    converted = _normalise_counts(_words_to_counts(folded) if _NUMERAL_ONE_RE.search(folded) else folded)
+    if _WRITERS_COUNT_RE.search(converted):
+        return None
+    counts = [
+        int(m.group("n"))
+        for p in _GRIEVANCE_COUNT_RES
+        for m in p.finditer(converted)
+        # not the others beside the writer («мне и ещё двум сотрудникам») nor one item of a list («23 водителя
+        # и 4 кондуктора»)
+        if not _OTHERS_BEFORE_RE.search(converted, max(0, m.start("n") - 8), m.start("n"))
+        and not _LIST_AFTER_RE.match(converted, m.end("n"))
+    ]
+    counts = [n for n in counts if 1 < n < staff]
+    return max(counts) if counts else None
+
+
 def extract_workers(text: str) -> int | None:
     """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
     specific patterns find (the writer plus the others counts the writer: «кроме меня ещё 12» → 13; a range
@@ -1067,6 +1112,8 @@ def extract_workers(text: str) -> int | None:
         found = 2
     if found is None and (together := _WRITERS_TOGETHER_RE.search(folded)):
         found = _TOGETHER_NUMERALS[together.group("n").replace("ё", "е")]
+    if found is not None and found > 2 and (grieved := _grievance_count(folded, found)) is not None:
+        found = grieved
     if found is not None and found > 4 and _FEW_OF_STAFF_RE.search(folded):
         # the number found is the staff's, not the affected few's; «только нам» with no number: the writers'
         # own count in words, if they gave one («нас двадцать семь … всё предприятие — человек 300»)
