@@ -748,6 +748,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch503.jsonl",
         "blind_batch504.jsonl",
         "blind_batch505.jsonl",
+        "blind_batch508.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
