@@ -1099,9 +1099,11 @@ def extract_workers(text: str) -> int | None:
     counts its lower bound: «15-20 человек» → 15), else the largest «N человек» / «водителей больше 30» in the
     text, else the whole firm's headcount («на заводе работает 500 человек»); numbers in words («сорок
     водителей», «нас человек двадцать», «трое с отравлением», «десятка два») count only when no number in
-    digits does; with no number at all, the writer and one workmate («нам с напарницей») are two; when the
-    writer says only they and one or two others are affected («из 50 человек не заплатили только мне и ещё
-    одной»), those few."""
+    digits does; with no number at all, the writer and one workmate («нам с напарницей») are two. The part of
+    a bigger number the grievance is about wins over it: a subset («17 медсестёр, из них четверым», «остальным
+    23 не заплатили», see `_subset`), the people a grievance verb is said of («в цехе 80 человек … премию
+    сняли у 25 сварщиков», see `_grievance_count`), and the writer with one or two others («из 50 человек не
+    заплатили только мне и ещё одной»)."""
     folded = _blank_shifts(fold_case(text))
     found = _subset(folded, _largest_workers(folded)) if _ANY_DIGIT_RE.search(folded) else None
     if found is None and (_NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded):
