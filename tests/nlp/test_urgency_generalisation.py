@@ -749,6 +749,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch504.jsonl",
         "blind_batch505.jsonl",
         "blind_batch508.jsonl",
+        "blind_batch509.jsonl",
+        "blind_batch510.jsonl",
+        "blind_batch511.jsonl",
+        "blind_batch512.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
