@@ -999,15 +999,15 @@ _PART_OF_US_RE = re.compile(r"(?<![\d\w])(?P<n>\d{1,5})\s+(?:человек\s+)?
 _WE_RE = re.compile(r"\b(?:мы|нас|нам)\b")
 
 
-def _subset(folded: str, total: int | None) -> int | None:
+def _subset(folded: str, converted: str, total: int | None) -> int | None:
     """The part of the total the text names as affected — the subset right after the total («нас 45, из них 12
     …», «17 медсестёр, из них четверым»), the others who lack something («из 35 швей получили 12, остальным 23
-    не заплатили»), «пятеро из нас» — else the total."""
+    не заплатили»), «пятеро из нас» — else the total. `converted` is `folded` with its numerals in digits."""
     if total is None or not (" из " in folded or "остальн" in folded or "оставш" in folded):
         return total
     texts = [_normalise_counts(folded)]
-    if _NUMERAL_ONE_RE.search(folded) or "десят" in folded:
-        texts.append(_normalise_counts(_words_to_counts(folded)))
+    if converted != folded:
+        texts.append(_normalise_counts(converted))
     for text in texts:
         for m in _SUBSET_RE.finditer(text):
             if int(m.group("total")) == total and 1 < int(m.group("n")) < total:
@@ -1074,10 +1074,10 @@ _GRIEVANCE_COUNT_RES = [
 ]
 
 
-def _grievance_count(folded: str, staff: int) -> int | None:
+def _grievance_count(converted: str, staff: int) -> int | None:
     """The largest number of people a grievance verb is said of that is smaller than the staff found, or
-    None."""
-    converted = _normalise_counts(_words_to_counts(folded) if _NUMERAL_ONE_RE.search(folded) else folded)
+    None; `converted` is the folded text with its numerals in digits."""
+    converted = _normalise_counts(converted)
     if _WRITERS_COUNT_RE.search(converted):
         return None
     counts = [
@@ -1105,23 +1105,24 @@ def extract_workers(text: str) -> int | None:
     сняли у 25 сварщиков», see `_grievance_count`), and the writer with one or two others («из 50 человек не
     заплатили только мне и ещё одной»)."""
     folded = _blank_shifts(fold_case(text))
-    found = _subset(folded, _largest_workers(folded)) if _ANY_DIGIT_RE.search(folded) else None
-    if found is None and (_NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded):
-        converted = _words_to_counts(folded)
-        if converted != folded:  # «просто», «сорт»: no numeral words, nothing new to read
-            found = _subset(converted, _largest_workers(converted))
+    # numerals in words as digits, once («просто», «сорт»: no numeral words, nothing new to read)
+    has_words = _NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded
+    converted = _words_to_counts(folded) if has_words else folded
+    found = _subset(folded, converted, _largest_workers(folded)) if _ANY_DIGIT_RE.search(folded) else None
+    if found is None and converted != folded:
+        found = _subset(converted, converted, _largest_workers(converted))
     if found is None and _PAIR_RE.search(folded):
         found = 2
     if found is None and (together := _WRITERS_TOGETHER_RE.search(folded)):
         found = _TOGETHER_NUMERALS[together.group("n").replace("ё", "е")]
-    if found is not None and found > 2 and (grieved := _grievance_count(folded, found)) is not None:
+    if found is not None and found > 2 and (grieved := _grievance_count(converted, found)) is not None:
         found = grieved
     if found is not None and found > 4 and _FEW_OF_STAFF_RE.search(folded):
         # the number found is the staff's, not the affected few's; «только нам» with no number: the writers'
         # own count in words, if they gave one («нас двадцать семь … всё предприятие — человек 300»)
         few = _few_of_staff(folded)
-        if few is None and _NUMERAL_ONE_RE.search(folded):
-            own = _largest_workers(_words_to_counts(folded))
+        if few is None and converted != folded:
+            own = _largest_workers(converted)
             few = own if own is not None and own < found else None
         return few
     return found
