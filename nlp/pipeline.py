@@ -67,6 +67,13 @@ OUT_OF_SCOPE_DOUBT = 0.3
 DOUBTFUL_GRIEVANCE_CONFIDENCE = 0.5
 
 
+def out_of_scope_ceiling(labour_sentence: float, doubt: float) -> float:
+    """The highest confidence an out_of_scope reading keeps: when one sentence reads as a labour grievance
+    from the `doubt` level up, the reading is doubtful and its confidence drops to one minus that sentence's
+    score (below the review threshold, an inspector looks before a redirect); else no limit."""
+    return 1.0 - labour_sentence if labour_sentence >= doubt else 1.0
+
+
 def check_text(text: object) -> str:
     """The text as ``str``, or InvalidText with a Russian message."""
     if isinstance(text, bytes | bytearray):
@@ -364,11 +371,9 @@ class Analyzer:
             # residents' signatures, an employer's staff, a queue in a shop: no worker's rights are at stake
             state.facts.workers_affected = None
             labour_sentence = max((float(sent_max[j]) for j in range(n_cat) if j != oos), default=0.0)
-            if labour_sentence >= OUT_OF_SCOPE_DOUBT:
-                # one sentence reads as a clear labour grievance: the out_of_scope reading is doubtful, so
-                # its confidence drops below the review threshold and an inspector looks before a redirect
-                for problem in problems:
-                    problem.confidence = min(problem.confidence, 1.0 - labour_sentence)
+            ceiling = out_of_scope_ceiling(labour_sentence, OUT_OF_SCOPE_DOUBT)
+            for problem in problems:
+                problem.confidence = min(problem.confidence, ceiling)
         return Analysis(
             categories, problems, state.facts, urgent, reason, clf.review_threshold, state.truncated
         )

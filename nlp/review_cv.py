@@ -57,11 +57,10 @@ def held_out_triage(path: Path = TRAIN_PATH, folds: int = 3) -> list[dict[str, A
 
 
 def reviewed(row: dict[str, Any], doubt: float) -> bool:
-    """As the pipeline decides: from the doubt level, an out_of_scope reading's confidence is at most one
-    minus the labour sentence's score, and it goes to review below the review threshold (so no level under one
-    minus that threshold adds anything)."""
-    score = row["labour_sentence"]
-    return bool(row["review"]) or (score >= doubt and 1.0 - score < row["review_threshold"])
+    """As the pipeline decides at that doubt level: to review below the review threshold (so no level under
+    one minus that threshold adds anything)."""
+    ceiling = pipeline.out_of_scope_ceiling(row["labour_sentence"], doubt)
+    return bool(row["review"]) or ceiling < row["review_threshold"]
 
 
 def sweep(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
