@@ -753,6 +753,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch510.jsonl",
         "blind_batch511.jsonl",
         "blind_batch512.jsonl",
+        "blind_batch513.jsonl",
+        "blind_batch514.jsonl",
+        "blind_batch518.jsonl",
+        "blind_batch519.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
