@@ -142,6 +142,12 @@ def test_near_misses_are_not_urgent(sentence: str) -> None:
         ["В этом году у меня умер дед, оставил квартиру."],
         # a worker who died at home of an illness: his final pay is the matter
         ["Мой муж работал слесарем в МУП «Водоканал».", "Два месяца назад он умер дома ночью, инфаркт."],
+        # the writer's own job named in the sentence, far from the relative's death (FAMILY_TIE_WINDOW)
+        ["Я медсестра в больнице, работать приходится много и без выходных, потому что муж погиб, я одна."],
+        [
+            "Я родилась в Джанкое, уехала в Питер, работала там официанткой десять лет, а потом вернулась, "
+            "потому что папа заболел и умер в 2022 году."
+        ],
     ],
 )
 def test_a_relatives_death_or_injury_in_a_life_story_is_not_urgent(sentences: list[str]) -> None:
@@ -159,10 +165,41 @@ def test_a_relatives_death_or_injury_in_a_life_story_is_not_urgent(sentences: li
             ACC,
         ),
         (["Сын у меня на вахте.", "У сына обморожение, ему ампутировали два пальца."], ACC),
+        (["Мужа на стройке придавило плитой."], ACC),
+        (["Отец работал на пилораме и в ноябре погиб."], DEATH),
     ],
 )
 def test_a_relatives_accident_at_work_stays_urgent(sentences: list[str], reason: str) -> None:
     assert rule_reason(sentences) == reason
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        [
+            "Работаю кассиром в «Пятёрочке».",
+            "В прошлом году у меня был пожар в квартире, сосед уснул с сигаретой.",
+        ],
+        ["В 2020 году меня сбил автобус на переходе, три операции."],
+        ["Год назад у нас был страшный случай: мама угорела в бане в деревне, откачали."],
+        ["В 2017 году у меня сгорел дом под Зеленодольском, мы чудом выбрались."],
+    ],
+)
+def test_a_danger_or_an_injury_of_private_life_is_not_urgent(sentences: list[str]) -> None:
+    assert rule_reason(sentences) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Работаем в частном доме на ремонте, проводка искрит, нас заставляют включать.",
+        "Я сантехник, в квартире у клиента ударило током.",
+        "Вчера в Доме культуры, где я работаю, обрушился потолок в зале.",
+        "Сторож на даче у хозяина, печка дымит, угорел, увезли на скорой.",
+    ],
+)
+def test_work_in_a_home_or_a_house_of_culture_stays_urgent(sentence: str) -> None:
+    assert rule_reason([sentence]) is not None
 
 
 @pytest.mark.parametrize(
