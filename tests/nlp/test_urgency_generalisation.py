@@ -796,6 +796,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch519.jsonl",
         "blind_batch521.jsonl",
         "blind_batch524.jsonl",
+        "blind_batch526.jsonl",
+        "blind_batch527.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
