@@ -796,8 +796,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch519.jsonl",
         "blind_batch521.jsonl",
         "blind_batch524.jsonl",
+        "blind_batch525.jsonl",
         "blind_batch526.jsonl",
         "blind_batch527.jsonl",
+        "blind_batch528.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
