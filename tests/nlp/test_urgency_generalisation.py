@@ -802,6 +802,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch528.jsonl",
         "blind_batch529.jsonl",
         "blind_batch530.jsonl",
+        "blind_batch532.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
