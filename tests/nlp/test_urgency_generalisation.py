@@ -802,6 +802,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch528.jsonl",
         "blind_batch529.jsonl",
         "blind_batch530.jsonl",
+        "blind_batch531.jsonl",
         "blind_batch532.jsonl",
     ],
 )
