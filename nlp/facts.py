@@ -748,8 +748,9 @@ _WRITERS_TOGETHER_RE = LowerPattern(
     rf"(?P<n>{'|'.join(_TOGETHER_NUMERALS).replace('ое', 'о[её]')})\b"
 )
 # a part of the firm: «нашему участку из 12», «бригаде из 8 человек»
+_GROUP = r"(?:участ|бригад|смен|отдел|цех|коллектив|групп|звен|отделени)\w*"
 _GROUP_OF_RE = LowerPattern(
-    r"\b(?:участ|бригад|смен|отдел|цех|коллектив|групп|звен|отделени)\w*\s+из\s+(?P<n>\d{1,5})(?![\d\w])"
+    rf"\b{_GROUP}\s+из\s+(?P<n>\d{{1,5}})(?![\d\w])"
     r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|тыс|руб))"
 )
 # teams of equal size: «три бригады по 8 человек» → 24
@@ -1110,8 +1111,9 @@ def extract_workers(text: str) -> int | None:
     digits does; with no number at all, the writer and one workmate («нам с напарницей») are two. The part of
     a bigger number the grievance is about wins over it: a subset («17 медсестёр, из них четверым», «остальным
     23 не заплатили», see `_subset`), the people a grievance verb is said of («в цехе 80 человек … премию
-    сняли у 25 сварщиков», see `_grievance_count`), and the writer with one or two others («из 50 человек не
-    заплатили только мне и ещё одной»)."""
+    сняли у 25 сварщиков», see `_grievance_count`), the writer with one or two others («из 50 человек не
+    заплатили только мне и ещё одной»), and the writers' own count («на заводе около 300 человек, … нас
+    одиннадцать», see `_writers_own_count`)."""
     folded = _blank_shifts(fold_case(text))
     # numerals in words as digits, once («просто», «сорт»: no numeral words, nothing new to read)
     has_words = _NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded
@@ -1152,7 +1154,7 @@ _WRITERS_OWN_COUNT_RE = re.compile(
     r"(?<!\bу )(?<!\bсреди )\bнас(?:\s+(?:здесь|тут|там|всего|было|же|в\s+\w+|на\s+\w+)){0,2}"
     r"\s+(?P<n>\d{1,4})\b"
     + _NOT_PEOPLE_AFTER
-    + r"|\bнаш\w*\s+(?:бригад|смен|участ|отдел|звен|цех|коллектив)\w*\s+из\s+(?P<m>\d{1,4})\b"
+    + rf"|\bнаш\w*\s+{_GROUP}\s+из\s+(?P<m>\d{{1,4}})\b"
     + _NOT_PEOPLE_AFTER
 )
 
