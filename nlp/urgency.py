@@ -24,8 +24,9 @@ class Rule:
     reason: str
     patterns: tuple[LowerPattern, ...]
     unless: tuple[LowerPattern, ...]
-    # skip a sentence about a relative, or set at home or on holiday, that names no work («отчим умер в
-    # сентябре», «дома колол дрова и рассёк ногу»)
+    # skip a sentence about a relative that names no work near the match nor in the sentence before, or one
+    # set at home, on holiday or in private life that names no work («отчим умер в сентябре», «дома колол
+    # дрова и рассёк ногу»; see _off_work_story)
     family_guard: bool = False
     # skip a sentence set in private life (`private_life`) that names no work, whoever it is about («в прошлом
     # году у меня был пожар в квартире»); family_guard does this and more
