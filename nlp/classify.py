@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,8 @@ class Encoded:
     urgent_window_proba: float = 0.0
     # the urgency head over single sentences, the highest (0 without it): one calm sentence of a long letter
     urgent_sentence_proba: float = 0.0
+    # the same for each sentence (empty without the head)
+    urgent_sentence_probas: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 CHAR_CACHE_LIMIT = 200_000  # tokens whose char n-gram ids are remembered (a few tens of MB at most)
@@ -242,11 +244,12 @@ class Model:
             if self.urgent_window_threshold <= 1.0:
                 window = self._window_urgent(ids, sentence_of, n, self.urgent_window)
         sentence = 0.0
+        each_sentence = np.zeros(0)
         if self.urgent_sent_coef is not None and len(col):
             sentence_raw = np.bincount(row, weights=self.urgent_sent_coef[col] * val, minlength=n)
-            best = float(sentence_raw.max()) + self.urgent_sent_intercept
-            sentence = float(_sigmoid(np.array(best)))
-        return Encoded(proba.reshape(n, n_classes), rows, doc, urgent, window, sentence)
+            each_sentence = _sigmoid(sentence_raw + self.urgent_sent_intercept)
+            sentence = float(each_sentence.max())
+        return Encoded(proba.reshape(n, n_classes), rows, doc, urgent, window, sentence, each_sentence)
 
     def _urgent_calibrated(self, raw: np.ndarray) -> list[float]:
         a, b = self.urgent_platt

@@ -27,7 +27,7 @@ from nlp.pipeline import Analyzer
 from nlp.split import sentences
 from nlp.train import PARAMS, _macro, fit, taxonomy_codes
 from nlp.translit import analysis_text
-from nlp.urgency import WAGE_CODES, arrears_told, fold_text
+from nlp.urgency import WAGE_CODES, arrears_told, fold_text, sentence_head_proba
 from nlp.urgency import rules as rules_config
 
 WEIGHTS = [0.3, 0.4, 0.5, 0.6]
@@ -65,7 +65,9 @@ def _scores(model: Model, text: str, n_cat: int) -> tuple[np.ndarray, np.ndarray
     sent_max = encoded.sent_proba[:, :n_cat].max(axis=0) if len(sents) else np.zeros(n_cat)
     per_sentence = [model.sentence_ids(s.text) for s in sents]
     windows = [model.window_urgent_proba(per_sentence, size) for size in URGENT_WINDOWS]
-    return encoded.doc_proba, sent_max, encoded.urgent_proba, windows, encoded.urgent_sentence_proba
+    texts = [s.text for s in sents]
+    sentence = sentence_head_proba(texts, encoded.urgent_sentence_probas.tolist())
+    return encoded.doc_proba, sent_max, encoded.urgent_proba, windows, sentence
 
 
 def nested_scores(

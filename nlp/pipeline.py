@@ -316,7 +316,7 @@ class Analyzer:
                 self._head_floor(clf),
                 encoded.urgent_window_proba,
                 clf.urgent_window_threshold if head else never,
-                encoded.urgent_sentence_proba,
+                urgency.sentence_head_proba(texts, encoded.urgent_sentence_probas.tolist()),
                 clf.urgent_sentence_threshold if head else never,
             )
 

@@ -903,3 +903,33 @@ def test_a_few_unpaid_in_a_big_staff_are_no_mass_arrears(analyzer: Analyzer) -> 
         "сентябрь не выплатили, говорят, нет денег. Прошу разобраться."
     )
     assert many.facts.workers_affected == 50 and many.urgent
+
+
+@pytest.mark.parametrize(
+    ("sentences", "probas", "expected"),
+    [
+        # a fire at the dacha and a relative's death in a car: the sentence head's alarm is not heard
+        (
+            ["Работаю кладовщиком.", "В 2019 году у меня случился пожар на даче, муж получил ожоги."],
+            [0.1, 0.93],
+            0.1,
+        ),
+        (["Муж погиб три года назад — разбился на машине."], [0.95], 0.0),
+        # a relative's accident tied to work by the sentence before, and a danger at work, are
+        (["Сын работает на стройке.", "Вчера сына придавило плитой."], [0.2, 0.9], 0.9),
+        (["В цехе нет вентиляции, люди падают в обморок."], [0.9], 0.9),
+    ],
+)
+def test_the_sentence_head_is_heard_only_on_sentences_that_may_tell_of_work(
+    sentences: list[str], probas: list[float], expected: float
+) -> None:
+    from nlp.urgency import sentence_head_proba
+
+    assert sentence_head_proba(sentences, probas) == expected
+
+
+def test_the_model_gives_the_sentence_heads_probability_of_each_sentence() -> None:
+    encoded = model().encode(["Зарплату не платят два месяца.", "Вчера на стройке упал рабочий с лесов."])
+    assert len(encoded.urgent_sentence_probas) == 2
+    assert encoded.urgent_sentence_probas[1] > encoded.urgent_sentence_probas[0]
+    assert float(encoded.urgent_sentence_probas.max()) == pytest.approx(encoded.urgent_sentence_proba)
