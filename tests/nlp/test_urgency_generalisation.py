@@ -805,6 +805,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch531.jsonl",
         "blind_batch532.jsonl",
         "blind_batch533.jsonl",
+        "blind_batch534.jsonl",
+        "blind_batch535.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
