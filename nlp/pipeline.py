@@ -303,6 +303,8 @@ class Analyzer:
         categories = [p.category for p in problems]
         scores = {category: float(fused[j]) for j, category in enumerate(clf.categories)}
         texts = [s.text for s in sents]
+        # the sentence head heard only on sentences that may tell of work; the same for every assessment below
+        sentence_head = urgency.sentence_head_proba(texts, encoded.urgent_sentence_probas.tolist())
 
         def assess_urgency(categories: list[str], head: bool = True) -> tuple[bool, str | None]:
             never = 2.0  # a threshold no probability reaches: the head raises no alarm of its own
@@ -316,7 +318,7 @@ class Analyzer:
                 self._head_floor(clf),
                 encoded.urgent_window_proba,
                 clf.urgent_window_threshold if head else never,
-                urgency.sentence_head_proba(texts, encoded.urgent_sentence_probas.tolist()),
+                sentence_head,
                 clf.urgent_sentence_threshold if head else never,
             )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -58,6 +58,16 @@ class Rules:
     paid: tuple[LowerPattern, ...] = ()
     paid_unless: LowerPattern | None = None
     people_in_digits: LowerPattern | None = None
+
+    @cached_property
+    def work_ties(self) -> tuple[LowerPattern, ...]:
+        """What ties a death, an injury or a place to work: `workplace` and `family_work`."""
+        return (*self.workplace, *self.family_work)
+
+    @cached_property
+    def off_work_places(self) -> tuple[LowerPattern, ...]:
+        """Where a death, an injury or a danger is set off work: `off_work` and `private_life`."""
+        return (*self.off_work, *self.private_life)
 
 
 @cache
@@ -159,12 +169,11 @@ def _off_work_story(folded: list[str], at: int, match: re.Match[str], config: Ru
     a hobby that may be a trade («на рыбалке») with no work named near the `match` (FAMILY_TIE_WINDOW) nor in
     the sentence before: not a worker's death or injury (the classifier's urgency head still weighs the
     complaint)."""
-    ties = (*config.workplace, *config.family_work)
+    ties = config.work_ties
     sentence = folded[at]
-    off_work = (*config.off_work, *config.private_life)
-    if any(p.search(sentence) for p in off_work):
+    if any(p.search(sentence) for p in config.off_work_places):
         # where it happened is told: «Работаю пекарем. В отпуске упал с лестницы» is no accident at work
-        return _set_off_work(sentence, off_work, config)
+        return _set_off_work(sentence, config.off_work_places, config)
     if not any(p.search(sentence) for p in (*config.family, *config.off_work_or_trade)):
         return False
     start = max(0, match.start() - FAMILY_TIE_WINDOW)
@@ -179,9 +188,7 @@ def _off_work_story(folded: list[str], at: int, match: re.Match[str], config: Ru
 
 def _set_off_work(sentence: str, places: tuple[LowerPattern, ...], config: Rules) -> bool:
     """The sentence is set at one of the `places` off work and names no work."""
-    return any(p.search(sentence) for p in places) and not any(
-        p.search(sentence) for p in (*config.workplace, *config.family_work)
-    )
+    return any(p.search(sentence) for p in places) and not any(p.search(sentence) for p in config.work_ties)
 
 
 def sentence_head_proba(sentences: list[str], probas: list[float]) -> float:
@@ -193,13 +200,11 @@ def sentence_head_proba(sentences: list[str], probas: list[float]) -> float:
     lost; held-out: urgent precision up on blind 41, 347, 521, 525, 531, nothing else moved."""
     config = rules()
     folded = _fold(sentences)
-    ties = (*config.workplace, *config.family_work)
-    off_work = (*config.off_work, *config.private_life)
     best = 0.0
     for at, (sentence, proba) in enumerate(zip(folded, probas, strict=False)):
-        if proba <= best or _set_off_work(sentence, off_work, config):
+        if proba <= best or _set_off_work(sentence, config.off_work_places, config):
             continue
-        if any(p.search(sentence) for p in config.family) and not _in_or_after(folded, at, ties):
+        if any(p.search(sentence) for p in config.family) and not _in_or_after(folded, at, config.work_ties):
             continue
         best = proba
     return best
