@@ -807,6 +807,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch533.jsonl",
         "blind_batch534.jsonl",
         "blind_batch535.jsonl",
+        "blind_batch536.jsonl",
+        "blind_batch537.jsonl",
+        "blind_batch538.jsonl",
+        "blind_batch539.jsonl",
+        "blind_batch543.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
