@@ -355,6 +355,14 @@ def test_an_outsiders_report_of_a_danger_to_workers_is_urgent() -> None:
     assert assess(["Рабочие дни у нас по 12 часов, ограждения нет."], ["out_of_scope"], None) == (False, None)
 
 
+def test_a_technician_is_a_worker_for_an_out_of_scope_reading_but_household_appliances_are_not() -> None:
+    # a visitor saw the park's technician hurt: a worker's accident, told in a letter read as out_of_scope
+    park = ["Были на катке в парке.", "Техник полез чинить прожектор, его ударило током, увезли на скорой."]
+    assert assess(park, ["out_of_scope"], None)[0]
+    heater = ["Купил в магазине бытовой техники обогреватель, он заискрил и чуть не случился пожар."]
+    assert assess(heater, ["out_of_scope"], None) == (False, None)
+
+
 def test_a_port_or_a_hangar_is_a_workplace_for_an_out_of_scope_reading() -> None:
     # short messages the classifier may read out_of_scope: the port names the workplace, «Ангарск» does not
     assert assess(["в порту стропальщика придавило контейнером насмерть"], ["out_of_scope"], None)[0]
