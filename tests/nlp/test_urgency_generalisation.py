@@ -148,6 +148,12 @@ def test_near_misses_are_not_urgent(sentence: str) -> None:
             "Я родилась в Джанкое, уехала в Питер, работала там официанткой десять лет, а потом вернулась, "
             "потому что папа заболел и умер в 2022 году."
         ],
+        # the sentence before is the writer's word about their own job, not the relative's
+        [
+            "Я кассир в супермаркете, работаю два через два.",
+            "Отец в марте попал под электричку, остался без руки.",
+        ],
+        ["Работаю диспетчером на подстанции.", "После смерти мамы отец совсем сдал."],
     ],
 )
 def test_a_relatives_death_or_injury_in_a_life_story_is_not_urgent(sentences: list[str]) -> None:
@@ -167,6 +173,8 @@ def test_a_relatives_death_or_injury_in_a_life_story_is_not_urgent(sentences: li
         (["Сын у меня на вахте.", "У сына обморожение, ему ампутировали два пальца."], ACC),
         (["Мужа на стройке придавило плитой."], ACC),
         (["Отец работал на пилораме и в ноябре погиб."], DEATH),
+        # the writer and the relative at one workplace: the sentence before names both
+        (["Я с мужем работаю на лесопилке.", "Вчера мужу отрезало два пальца."], ACC),
     ],
 )
 def test_a_relatives_accident_at_work_stays_urgent(sentences: list[str], reason: str) -> None:
@@ -931,6 +939,11 @@ def test_a_few_unpaid_in_a_big_staff_are_no_mass_arrears(analyzer: Analyzer) -> 
             0.1,
         ),
         (["Муж погиб три года назад — разбился на машине."], [0.95], 0.0),
+        (
+            ["Я бухгалтер в школе, работаю с восьми.", "Брат в прошлом году утонул на рыбалке."],
+            [0.1, 0.97],
+            0.1,
+        ),
         # a relative's accident tied to work by the sentence before, and a danger at work, are
         (["Сын работает на стройке.", "Вчера сына придавило плитой."], [0.2, 0.9], 0.9),
         (["В цехе нет вентиляции, люди падают в обморок."], [0.9], 0.9),
