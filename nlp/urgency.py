@@ -168,15 +168,29 @@ _STORY_BREAK = re.compile(r"\b(?:потому что|так как|поэтом�
 _WRITER_SELF = re.compile(r"\b(?:я|работаю|тружусь|меня|мне)\b")
 
 
+# work named only to deny it («не на работе», «с работой не связана», «не производственная»), and the words of
+# a cover-up, where such a denial is what the employer asks for and the injury is a worker's (194 of the 288
+# training letters with «не на работе» are urgent). Train 30 202 + the untrained batches (880): 9 false alarms
+# fewer with the whole pipeline and with the urgency head silenced, no urgent complaint lost
+_WORK_DENIED = re.compile(
+    r"\bне (?:на работе|на производстве|на смене|по работе|производственн\w*|рабоч\w*)|"
+    r"\b(?:с|к) работой (?:\w+ )?не (?:связан\w*|относ\w*)|\bне связан\w* с работой"
+)
+_COVER_UP = re.compile(
+    r"написа|оформ|указа|запис|скры|будто|якобы|заставля|заставил|просят|просил|велел|уговарива|предлага|"
+    r"выдать за|выдают за|подписа|объяснительн"
+)
+
+
 def _off_work_story(folded: list[str], at: int, match: re.Match[str], config: Rules) -> bool:
     """An injury at home or on holiday («В отпуске в Турции я упала и сломала лодыжку») in a sentence that
     names no work, or a life story's relative («отчим умер в сентябре», «мама упала и сломала шейку бедра») or
     a hobby that may be a trade («на рыбалке») with no work named near the `match` (FAMILY_TIE_WINDOW) nor in
-    the sentence before: not a worker's death or injury (the classifier's urgency head still weighs the
-    complaint)."""
+    the sentence before, or an injury said not to be at work («раз травма не на работе, больничный не
+    оплатят»): not a worker's death or injury (the classifier's urgency head still weighs the complaint)."""
     ties = config.work_ties
     sentence = folded[at]
-    if any(p.search(sentence) for p in config.off_work_places):
+    if any(p.search(sentence) for p in config.off_work_places) or _WORK_DENIED.search(sentence):
         # where it happened is told: «Работаю пекарем. В отпуске упал с лестницы» is no accident at work
         return _set_off_work(sentence, config.off_work_places, config)
     if not any(p.search(sentence) for p in (*config.family, *config.off_work_or_trade)):
@@ -202,8 +216,15 @@ def _tied_before(folded: list[str], at: int, config: Rules) -> bool:
 
 
 def _set_off_work(sentence: str, places: tuple[LowerPattern, ...], config: Rules) -> bool:
-    """The sentence is set at one of the `places` off work and names no work."""
-    return any(p.search(sentence) for p in places) and not any(p.search(sentence) for p in config.work_ties)
+    """The sentence is set at one of the `places` off work and names no work: «травма бытовая, с работой не
+    связана» names work only to deny it, unless the denial is what the writer was made to say or sign (a
+    cover-up: «заставили написать, что травма бытовая, не на работе»)."""
+    denied = _WORK_DENIED.search(sentence) is not None and _COVER_UP.search(sentence) is None
+    if not (denied or any(p.search(sentence) for p in places)):
+        return False
+    if denied:
+        sentence = _WORK_DENIED.sub(" ", sentence)
+    return not any(p.search(sentence) for p in config.work_ties)
 
 
 def sentence_head_proba(sentences: list[str], probas: list[float]) -> float:

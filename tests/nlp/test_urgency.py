@@ -54,6 +54,10 @@ def test_rules(sentence: str, reason: str | None) -> None:
         # an injury at home or on holiday, with no work named in that sentence or the one before
         (["Здравствуйте!", "В отпуске в Турции я упала на экскурсии и сломала лодыжку."], None),
         (["В феврале дома колол дрова и рассёк ногу топором.", "Больничный не оплатили."], None),
+        # work named only to deny it; a denial the worker was made to write is a cover-up
+        (["Сломал ногу на лыжах, травма бытовая, с работой не связана."], None),
+        (["Бухгалтер говорит, раз травма не на работе, первые три дня не оплатят."], None),
+        (["Упал со стеллажа, а начальник заставил написать, что травма не на работе."], ACC),
         # a day off or a holiday spent at work is still work
         (["В выходной вызвали на склад, я упал с лестницы и сломал ногу."], ACC),
         (["Начальник отправил меня в выходной разгружать фуру, я сорвался с борта и сломал ключицу."], ACC),
