@@ -58,6 +58,9 @@ def test_rules(sentence: str, reason: str | None) -> None:
         # an injury at home or on holiday, with no work named in that sentence or the one before
         (["Здравствуйте!", "В отпуске в Турции я упала на экскурсии и сломала лодыжку."], None),
         (["В феврале дома колол дрова и рассёк ногу топором.", "Больничный не оплатили."], None),
+        # food eaten as a customer; food at the works canteen is work
+        (["В выходные отравился шаурмой в ларьке, три дня лежал."], None),
+        (["В заводской столовой на смене отравились салатом восемь рабочих."], POISON),
         # work named only to deny it; a denial the worker was made to write is a cover-up
         (["Сломал ногу на лыжах, травма бытовая, с работой не связана."], None),
         (["Бухгалтер говорит, раз травма не на работе, первые три дня не оплатят."], None),
