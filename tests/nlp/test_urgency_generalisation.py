@@ -828,6 +828,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch538.jsonl",
         "blind_batch539.jsonl",
         "blind_batch543.jsonl",
+        "blind_batch546.jsonl",
+        "blind_batch547.jsonl",
+        "blind_batch548.jsonl",
+        "blind_batch549.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
