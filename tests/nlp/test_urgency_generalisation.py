@@ -832,6 +832,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch547.jsonl",
         "blind_batch548.jsonl",
         "blind_batch549.jsonl",
+        "blind_batch550.jsonl",
+        "blind_batch551.jsonl",
+        "blind_batch552.jsonl",
+        "blind_batch553.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
