@@ -836,6 +836,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch551.jsonl",
         "blind_batch552.jsonl",
         "blind_batch553.jsonl",
+        "blind_batch557.jsonl",
+        "blind_batch558.jsonl",
+        "blind_batch559.jsonl",
+        "blind_batch560.jsonl",
+        "blind_batch561.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
