@@ -841,6 +841,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch559.jsonl",
         "blind_batch560.jsonl",
         "blind_batch561.jsonl",
+        "blind_batch565.jsonl",
+        "blind_batch566.jsonl",
+        "blind_batch567.jsonl",
+        "blind_batch568.jsonl",
+        "blind_batch569.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
