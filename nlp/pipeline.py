@@ -304,7 +304,7 @@ class Analyzer:
         scores = {category: float(fused[j]) for j, category in enumerate(clf.categories)}
         texts = [s.text for s in sents]
         # the sentence head heard only on sentences that may tell of work; the same for every assessment below
-        sentence_head = urgency.sentence_head_proba(texts, encoded.urgent_sentence_probas.tolist())
+        sentence_head, sentence_at = urgency.sentence_head(texts, encoded.urgent_sentence_probas.tolist())
 
         def assess_urgency(categories: list[str], head: bool = True) -> tuple[bool, str | None]:
             never = 2.0  # a threshold no probability reaches: the head raises no alarm of its own
@@ -320,6 +320,7 @@ class Analyzer:
                 clf.urgent_window_threshold if head else never,
                 sentence_head,
                 clf.urgent_sentence_threshold if head else never,
+                sentence_at,
             )
 
         urgent, reason = assess_urgency(categories)

@@ -69,6 +69,20 @@ def test_rules(sentence: str, reason: str | None) -> None:
         (["В выходной вызвали на склад, я упал с лестницы и сломал ногу."], ACC),
         (["Начальник отправил меня в выходной разгружать фуру, я сорвался с борта и сломал ключицу."], ACC),
         (["Работаю грузчиком.", "Дома не был неделю, вчера упал со штабеля и сломал руку."], ACC),
+        # the way to or from work is no work (ТК ст. 229.2) unless the employer carried the worker or the
+        # employer made the worker write so
+        (["Год назад я возвращалась с работы, и на пешеходном переходе меня сбил автомобиль."], None),
+        (["Пять лет назад я попал под машину, пока шёл на смену, но это уже позади."], None),
+        (["Ехали на смену на служебном автобусе, он перевернулся, у меня перелом руки."], ACC),
+        (["Упала со стремянки на складе, а менеджер велел написать, что по дороге на работу."], ACC),
+        # a pedestrian run down at a bus stop, a patient in a ward: the driver and the ward are not the
+        # writer's work; a courier on a delivery or a nurse in the ward at work are
+        (["Три года назад меня сбила машина на остановке, водитель был пьян, травма позвоночника."], None),
+        (["Меня сбила машина, когда я шла с остановки, водитель скрылся."], None),
+        (["Я водитель, на остановке меня сбила машина, когда я проверял колесо автобуса."], ACC),
+        (["Я курьер, меня сбила машина на переходе, когда вёз заказ."], ACC),
+        (["В ноябре я лежал в травматологии, ночью хотел встать, упал и сломал ногу."], None),
+        (["Я санитарка, в палате пациент толкнул меня, я упала и сломала руку."], ACC),
     ],
 )
 def test_injuries_off_work_are_not_accidents(sentences: list[str], reason: str | None) -> None:
@@ -93,6 +107,23 @@ def test_assess(
     sentences: list[str], categories: list[str], workers: int | None, expected: tuple[bool, str | None]
 ) -> None:
     assert assess(sentences, categories, workers) == expected
+
+
+def test_out_of_scope_sentence_head_needs_a_workplace_near_its_sentence() -> None:
+    # only the sentence head heard a grandmother's fall in a care home; the writer's own job named two
+    # sentences later is no workplace of hers
+    sentences = [
+        "Бабушка живёт в доме-интернате.",
+        "Кровать без бортиков, ночью она упала, разбила голову.",
+        "Санитарку дозваться не могли.",
+        "Я работаю диспетчером в такси и днём не вырваться.",
+    ]
+    head = {"sentence_proba": 0.92, "sentence_threshold": 0.8}
+    assert assess(sentences, ["out_of_scope"], None, sentence_at=1, **head) == (False, None)
+    # the same head with the workplace in that sentence, or without the sentence known (old callers)
+    on_site = ["Кровать без бортиков, ночью на складе она упала, разбила голову.", *sentences[2:]]
+    assert assess(on_site, ["out_of_scope"], None, sentence_at=0, **head)[0]
+    assert assess(sentences, ["out_of_scope"], None, **head)[0]
 
 
 def test_classifier_scores_count_below_the_decision_threshold() -> None:
