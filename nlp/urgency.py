@@ -141,11 +141,17 @@ def _rule_matches(folded: list[str]) -> Iterator[tuple[Rule, int]]:
         firing = [p for p in rule.patterns if p.search(whole)]  # cheap pre-check on the whole text
         if not firing:
             continue
+        story_off_work: bool | None = None
         for at, sentence in enumerate(folded):
             match = next((m for p in firing if (m := p.search(sentence))), None)
             if match is not None and not any(p.search(sentence) for p in rule.unless):
                 if rule.family_guard and _off_work_story(folded, at, match, config):
                     continue
+                if rule.family_guard and not any(p.search(sentence) for p in config.work_ties):
+                    if story_off_work is None:
+                        story_off_work = _story_set_off_work(folded, config)
+                    if story_off_work:
+                        continue
                 if rule.off_work_guard and _set_off_work(sentence, config.private_life, config):
                     continue
                 yield rule, at
@@ -174,7 +180,8 @@ _WRITER_SELF = re.compile(r"\b(?:я|работаю|тружусь|меня|мн�
 # fewer with the whole pipeline and with the urgency head silenced, no urgent complaint lost
 _WORK_DENIED = re.compile(
     r"\bне (?:на работе|на производстве|на смене|по работе|производственн\w*|рабоч\w*)|"
-    r"\b(?:с|к) работой (?:\w+ )?не (?:связан\w*|относ\w*)|\bне связан\w* с работой"
+    r"\b(?:с|к) работой (?:\w+ )?не (?:связан\w*|относ\w*)|\bне связан\w* с работой|"
+    r"\bк работе (?:\w+ ){0,2}(?:никакого )?отношени\w* не име\w*|\bникакого отношения к работе"
 )
 _COVER_UP = re.compile(
     r"написа|оформ|указа|запис|скры|будто|якобы|заставля|заставил|просят|просил|велел|уговарива|предлага|"
@@ -234,6 +241,21 @@ def _off_work_story(folded: list[str], at: int, match: re.Match[str], config: Ru
     if any(p.search(near) for p in ties):
         return False
     return not _tied_before(folded, at, config)
+
+
+def _story_set_off_work(folded: list[str], config: Rules) -> bool:
+    """The letter sets its injury off work once — a sentence with a death or injury word at home or on
+    holiday («дома упала с табуретки, перелом шейки бедра»), or the writer's denial («Это никак не связано с
+    работой») — so a later or earlier word of it that names no work («не успела отгулять из-за травмы», «на
+    трассе упал и сломал запястье») is the same story. Train 30 202 + the untrained batches (1 360): 13
+    false alarms fewer with the whole pipeline, 22 with the urgency head silenced, none lost."""
+    guarded = [p for rule in config.rules if rule.family_guard for p in rule.patterns]
+    for sentence in folded:
+        denied = _WORK_DENIED.search(sentence) is not None and _COVER_UP.search(sentence) is None
+        told = denied or any(p.search(sentence) for p in guarded)
+        if told and _set_off_work(sentence, config.off_work_places, config):
+            return True
+    return False
 
 
 def _tied_before(folded: list[str], at: int, config: Rules) -> bool:
