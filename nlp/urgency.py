@@ -214,6 +214,13 @@ _RUN_DOWN = re.compile(
 _OTHER_DRIVER = re.compile(r"(?<!я )\b(?:водитель|водителя|водителю|шофер|шофера|виновник\w*)\b")
 
 
+# the writer's word that they work («я работаю кассиром, а в магазине у дома поскользнулась»): no workplace of
+# the injury an out_of_scope letter tells. Train 30 202 + the untrained batches (1 600): 15 false alarms fewer
+# with the whole pipeline, 26 with the urgency head silenced, no urgent complaint lost (dropping «работаю»
+# from `workplace` everywhere lost 3 outsiders' «я там не работаю» letters labelled urgent)
+_WRITER_WORKS = re.compile(r"\bработаю\b")
+
+
 def _work_named_aside(sentence: str) -> str | None:
     """The sentence without the words that name work only to deny it or as the way there, when it has such
     words and no cover-up; else None."""
@@ -415,12 +422,15 @@ def assess(
     out_of_scope = categories == ["out_of_scope"]
     folded = _fold(sentences)
     heard = urgent_proba >= head_floor
+    # the writer's word that they work («я работаю кассиром») is no workplace of an out_of_scope letter's
+    # injury (_WRITER_WORKS)
+    unsaid_job = [_WRITER_WORKS.sub(" ", sentence) for sentence in folded]
     for rule, at in _rule_matches(folded):
         if rule.weighed_by_head and not heard:
             continue
         if not out_of_scope:
             return True, rule.reason
-        if _in_or_after(folded, at, config.workplace):
+        if _in_or_after(unsaid_job, at, config.workplace):
             return True, rule.reason
 
     def likely(category: str) -> bool:

@@ -338,3 +338,14 @@ def test_out_of_scope_is_urgent_for_a_danger_only_at_a_workplace() -> None:
         True,
         DANGER,
     )
+    # the writer's word that they work is no workplace of the injury they tell: a customer's fall in a shop
+    customer = ["Я работаю кассиром.", "Вчера в магазине у дома поскользнулась на мокром полу, перелом руки."]
+    assert assess(customer, ["out_of_scope"], None) == (False, None)
+    assert assess(
+        ["Я работаю кассиром, в магазине поскользнулась, перелом руки."], ["out_of_scope"], None
+    ) == (
+        False,
+        None,
+    )
+    # a workplace named beside it still counts («работаем» is the staff's, not the writer's alone)
+    assert assess(["Работаем в цехе, вчера коллега упал и сломал руку."], ["out_of_scope"], None)[0]
