@@ -846,6 +846,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch567.jsonl",
         "blind_batch568.jsonl",
         "blind_batch569.jsonl",
+        "blind_batch573.jsonl",
+        "blind_batch574.jsonl",
+        "blind_batch575.jsonl",
+        "blind_batch576.jsonl",
+        "blind_batch577.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
