@@ -851,6 +851,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch575.jsonl",
         "blind_batch576.jsonl",
         "blind_batch577.jsonl",
+        "blind_batch581.jsonl",
+        "blind_batch582.jsonl",
+        "blind_batch583.jsonl",
+        "blind_batch584.jsonl",
+        "blind_batch585.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
