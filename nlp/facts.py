@@ -1037,13 +1037,32 @@ def _subset(folded: str, converted: str, total: int | None) -> int | None:
 # троим (из 55 сотрудников)», «всем выплатили, а мне одному нет»; not «не только мне — всему коллективу»,
 # «долг только мне 186 тысяч»; «пришла всем, кроме меня одного» (not «всем, кроме меня ещё, …»)
 _ALL_BUT_ME = r"\bвсем\b[^.!?]{0,30}?\bкроме меня\b(?!,? (?:ещё|еще|не)\b)"
+_FEW_NUMERAL = r"двоим|двум|троим|тр[её]м|четверым|четыр[её]м"
+# the others paid and the writer not: «всем зп пришла, а мне нет», «им платят, а мне — нет», «а вот мне
+# самому не выплачивают»; not «остальным выплатили» alone (it does not say how many were not paid), not «мне
+# одной должны 96 тысяч» (the writer's share)
+_OTHERS_PAID = (
+    r"\b(?:всем|все|им|остальным)\b(?:(?!\bне\b)[^.!?]){0,60}?,?\s+(?:а|но)\s+(?:вот\s+)?(?:мне|нам)\b|"
+    r"\bа (?:вот )?мне (?:самому|самой)\b"
+)
+# the same said of the writer alone: the count is one
+_OTHERS_PAID_ME_RE = re.compile(_OTHERS_PAID.replace("(?:мне|нам)", "мне"))
 _FEW_OF_STAFF_RE = re.compile(
-    r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|нам|меня)\b|\bнам (?:двоим|троим|четверым)\b|"
-    r"\bа мне (?:одному|одной)\b|" + _ALL_BUT_ME
+    r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|нам|меня|ему|ей)\b|"
+    rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\bне\s+\w+\s+мне\s+(?:одному|одной)\b|"
+    r"\bвсе\b,?\s+кроме\s+(?:меня|нас)\b|"
+    r"\bне\s+(?:получил|получила|получили|пришл\w*|заплатил\w*|выплатил\w*|перечислил\w*|дали|выдали)\s+"
+    r"(?:\w+\s+){0,3}?(?<!не )только\s+(?:я\b|мы\s+(?:двое|трое|четверо)\b)|"
+    rf"\bне\s+(?:платят|заплатили|выплатили|выплачивают|перечислили)\s+(?:только\s+)?(?:{_FEW_NUMERAL})\b|"
+    r"\bне\s+(?:получил|получила|получили)\s+(?:я|мы) и ещ[её]\b|" + _ALL_BUT_ME + r"|" + _OTHERS_PAID
 )
 _FEW_COUNT_RE = re.compile(
-    r"\bнам (?P<few>двоим|троим|четверым)\b|\bмне (?:и|с) (?:ещё |еще )?(?P<pair>одн\w*|одному)\b|"
-    r"\bмне (?P<alone>одному|одной)\b|" + _ALL_BUT_ME
+    rf"\b(?:нам|только|платят|заплатили|выплатили|выплачивают|перечислили) (?P<few>{_FEW_NUMERAL})\b|"
+    r"\b(?:мы|нас) (?P<group>двое|трое|четверо)\b|"
+    r"\b(?:я|мне|ей|ему) и (?:ещ[её] )?(?P<plus>двум|две|два|двое|двоим|трем|трое|троим|три)\b|"
+    r"\b(?:мне|меня) (?:и|с) (?:ещ[её] |мо\w+ |одн\w+ )?(?P<pair>одн\w*|коллег\w*|сменщи\w*|напарни\w*|"
+    r"повар\w*|помощни\w*|механик\w*|водител\w*)\b|"
+    r"(?<!не )\b(?:мне|я|меня) (?P<alone>одному|одной|один|одна|самому|самой)\b|" + _ALL_BUT_ME
 )
 
 
@@ -1053,9 +1072,12 @@ def _few_of_staff(folded: str) -> int | None:
     say."""
     match = _FEW_COUNT_RE.search(folded)
     if match is None:
-        return None
-    if match.group("few"):
-        return _numeral_value(match.group("few"))
+        # «всем пришла, а мне нет»: the writer alone; «только мне» with no number: not said
+        return 1 if _OTHERS_PAID_ME_RE.search(folded) else None
+    if match.group("few") or match.group("group"):
+        return _numeral_value(match.group("few") or match.group("group"))
+    if match.group("plus"):
+        return 1 + _numeral_value(match.group("plus"))
     return 2 if match.group("pair") else 1
 
 
@@ -1114,8 +1136,9 @@ def extract_workers(text: str) -> int | None:
     a bigger number the grievance is about wins over it: a subset («17 медсестёр, из них четверым», «остальным
     23 не заплатили», see `_subset`), the people a grievance verb is said of («в цехе 80 человек … премию
     сняли у 25 сварщиков», see `_grievance_count`), the writer with one or two others («из 50 человек не
-    заплатили только мне и ещё одной»), and the writers' own count («на заводе около 300 человек, … нас
-    одиннадцать», see `_writers_own_count`)."""
+    заплатили только мне и ещё одной», «в цехе 60 человек, а не получили я и ещё две»), the writer alone when
+    the others were paid («в смене 20 человек, всем зп пришла, а мне нет»), and the writers' own count («на
+    заводе около 300 человек, … нас одиннадцать», see `_writers_own_count`)."""
     folded = _blank_shifts(fold_case(text))
     # numerals in words as digits, once («просто», «сорт»: no numeral words, nothing new to read)
     has_words = _NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded
