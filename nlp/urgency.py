@@ -411,7 +411,9 @@ def assess(
     workplace_accident above occupational_safety, else a danger, and mass arrears for unpaid wages with
     neither category in sight — where it stays silent when fewer than ``mass_min_workers`` are counted and
     the text names no more people in digits (``people_in_digits``). For a complaint classified only as
-    out_of_scope the head counts only when the text speaks of a workplace.
+    out_of_scope the head counts only when the text speaks of a workplace — in the sentence head's own
+    sentence or the one before (``sentence_at``) when only that head heard it; the rules' workplace test there
+    ignores the writer's «работаю».
 
     The head also weighs the death and accident rules (``weighed_by_head``) and the workplace_accident
     category: below ``head_floor`` (the pipeline passes ``accident_head_floor``) they raise no alarm — a life
