@@ -1038,15 +1038,21 @@ def _subset(folded: str, converted: str, total: int | None) -> int | None:
 # «долг только мне 186 тысяч»; «пришла всем, кроме меня одного» (not «всем, кроме меня ещё, …»)
 _ALL_BUT_ME = r"\bвсем\b[^.!?]{0,30}?\bкроме меня\b(?!,? (?:ещё|еще|не)\b)"
 _FEW_NUMERAL = r"двоим|двум|троим|тр[её]м|четверым|четыр[её]м"
+
+
 # the others paid and the writer not: «всем зп пришла, а мне нет», «им платят, а мне — нет», «а вот мне
 # самому не выплачивают»; not «остальным выплатили» alone (it does not say how many were not paid), not «мне
 # одной должны 96 тысяч» (the writer's share)
-_OTHERS_PAID = (
-    r"\b(?:всем|все|им|остальным)\b(?:(?!\bне\b)[^.!?]){0,60}?,?\s+(?:а|но)\s+(?:вот\s+)?(?:мне|нам)\b|"
-    r"\bа (?:вот )?мне (?:самому|самой)\b"
-)
-# the same said of the writer alone: the count is one
-_OTHERS_PAID_ME_RE = re.compile(_OTHERS_PAID.replace("(?:мне|нам)", "мне"))
+def _others_paid(unpaid: str) -> str:
+    """The pattern with `unpaid` (an alternation) for who was not paid."""
+    return (
+        rf"\b(?:всем|все|им|остальным)\b(?:(?!\bне\b)[^.!?]){{0,60}}?,?\s+(?:а|но)\s+(?:вот\s+)?(?:{unpaid})\b|"
+        r"\bа (?:вот )?мне (?:самому|самой)\b"
+    )
+
+
+_OTHERS_PAID = _others_paid("мне|нам")
+_OTHERS_PAID_ME_RE = re.compile(_others_paid("мне"))  # the writer alone: the count is one
 _FEW_OF_STAFF_RE = re.compile(
     r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|нам|меня|ему|ей)\b|"
     rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\bне\s+\w+\s+мне\s+(?:одному|одной)\b|"

@@ -424,14 +424,13 @@ def assess(
     out_of_scope = categories == ["out_of_scope"]
     folded = _fold(sentences)
     heard = urgent_proba >= head_floor
-    # the writer's word that they work («я работаю кассиром») is no workplace of an out_of_scope letter's
-    # injury (_WRITER_WORKS)
-    unsaid_job = [_WRITER_WORKS.sub(" ", sentence) for sentence in folded]
     for rule, at in _rule_matches(folded):
         if rule.weighed_by_head and not heard:
             continue
         if not out_of_scope:
             return True, rule.reason
+        # the writer's word that they work («я работаю кассиром») is no workplace of the injury
+        unsaid_job = [_WRITER_WORKS.sub(" ", sentence) for sentence in folded]
         if _in_or_after(unsaid_job, at, config.workplace):
             return True, rule.reason
 
