@@ -856,6 +856,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch583.jsonl",
         "blind_batch584.jsonl",
         "blind_batch585.jsonl",
+        "blind_batch591.jsonl",
+        "blind_batch593.jsonl",
+        "blind_batch595.jsonl",
+        "blind_batch596.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
