@@ -860,6 +860,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch593.jsonl",
         "blind_batch595.jsonl",
         "blind_batch596.jsonl",
+        "blind_batch599.jsonl",
+        "blind_batch600.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
