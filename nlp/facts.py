@@ -675,6 +675,13 @@ _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
         r"\bнас\s*[,—-]?\s*(?:(?:около|примерно|под|почти|больше|более|свыше|где-то|ровно|всего|уже)\s+)?"
         r"(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$|\s+(?:в|во|на|у)\s+(?!\d))"
     ),
+    # «нас там под сотню работает» (not «а нас там восемь, всё посчитано нормально — только у меня ошибка»)
+    LowerPattern(
+        r"\bнас\s+(?:(?:здесь|тут|там)\s+)?(?:(?:около|примерно|под|почти|больше|более|свыше|где-то)\s+)?"
+        r"(?P<n>\d{1,5})\s+(?:работа|труди|трудя)\w*"
+    ),
+    # «Шестнадцать нас — парикмахеры, мастера …»: the number first, at the start of a sentence
+    LowerPattern(r"(?:^|[.!?]\s+)(?P<n>\d{1,4})\s+нас\b"),
     LowerPattern(rf"\bещ[её]\s+(?P<n>\d{{1,5}})\s+{_WORKER_NOUN}"),
     # «водителей больше 30», not a sum owed to one of them: «водителю около 70 000», «кассиру около 40 тыс.»
     LowerPattern(
@@ -725,6 +732,11 @@ _PLUS_ONE_RES = [  # matched on fold_case(text), numerals already in digits
     ),
     LowerPattern(r"\bещ[её]\s+(?P<rough>" + _ROUGH + rf")?(?P<n>\d{{1,5}})\s*{_WORKER_NOUN}"),
     LowerPattern(r"(?:остальн|други)\w*\s+(?:\w+\s+){0,3}?\(\s*их\s+(?P<n>\d{1,5})\s*\)"),
+    # «от себя и четверых бывших коллег» (numerals in words read as «4 человек»)
+    LowerPattern(
+        r"\bот\s+(?:себя|меня)\s+и\s+(?:ещ[её]\s+)?(?P<n>\d{1,5})\s+"
+        rf"(?:человек\b|(?:[а-яё]+(?:ых|их)\s+)?(?:{_WORKER_NOUN}|товарищ\w*|напарник\w*))"
+    ),
 ]
 # the writer and one workmate, no number given: «нам с напарницей не выплатили», «мы со сменщиком», «я и моя
 # коллега» (not «мы с мужем»: the labels count a spouse's letter as one worker's)
@@ -805,7 +817,8 @@ _TENS = r"(?P<u>десят(?:ок|ка|ков|ку)|сот(?:ни|ен|ню)|д�
 _TIMES_RE = re.compile(
     rf"(?<![\w-])(?P<a>\d{{1,3}}|пар[ау]|полтора|полторы)\s+{_TENS}(?![\w-])"
 )  # «два десятка»
-_TIMES_BACK_RE = re.compile(rf"(?<![\w-]){_TENS}\s+(?P<a>\d{{1,2}})(?![\d\w])")  # «десятка два»
+# «десятка два», «десятка полтора»
+_TIMES_BACK_RE = re.compile(rf"(?<![\w-]){_TENS}\s+(?P<a>\d{{1,2}}|полтора|полторы)(?![\d\w])")
 _TEN_RE = re.compile(r"(?<![\w-])(?:десяток|десятка|дюжина|дюжину)(?![\w-])")
 
 
@@ -955,7 +968,7 @@ def _words_to_counts(folded: str) -> str:
     folded = numerals_to_digits(folded)
     if "десят" in folded or "сот" in folded or "дюжин" in folded:
         folded = _TIMES_RE.sub(_times, folded)
-        folded = _TIMES_BACK_RE.sub(lambda m: f"{int(m.group('a')) * _unit(m.group('u'))} человек", folded)
+        folded = _TIMES_BACK_RE.sub(_times, folded)
         folded = _TEN_RE.sub(lambda m: f"{_unit(m.group())} человек", folded)
     return folded
 
@@ -1007,6 +1020,13 @@ _REST_RE = re.compile(
 )
 # a part of the writers: «пятеро из нас» (→ «5 человек из нас»), «12 человек из нас»
 _PART_OF_US_RE = re.compile(r"(?<![\d\w])(?P<n>\d{1,5})\s+(?:человек\s+)?из\s+нас\b")
+# a part of the total named before it, at the head of its clause and not paid or given something: «числится
+# 34 сотрудника. 22 из них … до сих пор не получили» (not «подписали 17 из них», «двум из них предложено
+# уволиться»)
+_PART_OF_THEM_RE = re.compile(
+    r"(?:^|[.!?;,:—-]\s*)(?P<n>\d{1,5})\s+(?:человек\s+)?из\s+(?:них|которых)\b[^.!?]{0,80}?"
+    r"\bне\s+(?:получ|плат|выплач|выда|оформ|заплат|перечисл|начисл|оплач)"
+)
 _WE_RE = re.compile(r"\b(?:мы|нас|нам)\b")
 
 
@@ -1024,6 +1044,9 @@ def _subset(folded: str, converted: str, total: int | None) -> int | None:
             if int(m.group("total")) == total and 1 < int(m.group("n")) < total:
                 return int(m.group("n"))
         for m in _REST_RE.finditer(text):
+            if 1 < int(m.group("n")) < total:
+                return int(m.group("n"))
+        for m in _PART_OF_THEM_RE.finditer(text):
             if 1 < int(m.group("n")) < total:
                 return int(m.group("n"))
         for m in _PART_OF_US_RE.finditer(text):
@@ -1068,7 +1091,10 @@ _FEW_COUNT_RE = re.compile(
     r"\b(?:я|мне|ей|ему) и (?:ещ[её] )?(?P<plus>двум|две|два|двое|двоим|трем|трое|троим|три)\b|"
     r"\b(?:мне|меня) (?:и|с) (?:ещ[её] |мо\w+ |одн\w+ )?(?P<pair>одн\w*|коллег\w*|сменщи\w*|напарни\w*|"
     r"повар\w*|помощни\w*|механик\w*|водител\w*)\b|"
-    r"(?<!не )\b(?:мне|я|меня) (?P<alone>одному|одной|один|одна|самому|самой)\b|" + _ALL_BUT_ME
+    r"(?<!не )\b(?:мне|я|меня) (?P<alone>одному|одной|один|одна|самому|самой)\b|"
+    # «всем, кроме меня и ещё одной учительницы»
+    + _ALL_BUT_ME
+    + r"(?: и (?:ещ[её] )?(?P<but_one>одн\w*))?"
 )
 
 
@@ -1084,7 +1110,7 @@ def _few_of_staff(folded: str) -> int | None:
         return _numeral_value(match.group("few") or match.group("group"))
     if match.group("plus"):
         return 1 + _numeral_value(match.group("plus"))
-    return 2 if match.group("pair") else 1
+    return 2 if match.group("pair") or match.group("but_one") else 1
 
 
 # the people a grievance verb is said of, when the text also gives a bigger staff: «в ноябре квартальную
