@@ -349,3 +349,32 @@ def test_out_of_scope_is_urgent_for_a_danger_only_at_a_workplace() -> None:
     )
     # a workplace named beside it still counts («работаем» is the staff's, not the writer's alone)
     assert assess(["Работаем в цехе, вчера коллега упал и сломал руку."], ["out_of_scope"], None)[0]
+
+
+def test_the_sentence_head_alone_does_not_hear_ordinary_working_conditions() -> None:
+    from nlp.urgency import sentence_head
+
+    # gloves, ventilation, heavy sacks: an ordinary safety violation, however high the head scores the sentence
+    ordinary = ["Перчатки не выдают, работаем голыми руками с мешками.", "Вентиляция в цеху еле работает."]
+    assert sentence_head(ordinary, [0.93, 0.88]) == (0.0, None)
+    # the next sentence that tells of a danger is heard instead
+    danger = ["На лесах нет ограждения, вчера бетонщик чуть не сорвался."]
+    assert sentence_head([*ordinary, *danger], [0.93, 0.88, 0.85]) == (0.85, 2)
+    # a danger, an injury or a lift shaft named in the same sentence keeps it
+    for sentence in (
+        "Респираторов нет, а в ёмкости сероводород, двое уже теряли сознание.",
+        "Тележки возим на грузовом лифте без двери шахты.",
+        "Перчатки рвутся, вчера кладовщица порезала руку до кости, увезли в больницу.",
+    ):
+        assert sentence_head([sentence], [0.9]) == (0.9, 0), sentence
+
+
+def test_an_ordinary_violation_heard_only_by_the_sentence_head_is_not_urgent() -> None:
+    text = (
+        "Здравствуйте. Я повар в столовой завода, работодатель ООО «Питание-Сервис», Тула. "
+        "Вытяжка на кухне не работает, плиты старые, работаем в жаре и в чаду. "
+        "Фартуки и колпаки покупаем сами. Прошу проверить."
+    )
+    from nlp import analyze
+
+    assert analyze(text).urgent is False
