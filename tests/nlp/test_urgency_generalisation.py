@@ -862,6 +862,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch596.jsonl",
         "blind_batch599.jsonl",
         "blind_batch600.jsonl",
+        "blind_batch601.jsonl",
+        "blind_batch602.jsonl",
+        "blind_batch605.jsonl",
+        "blind_batch607.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
