@@ -91,6 +91,12 @@ from nlp.scope import (
         "У нас небольшая столярная мастерская, трое рабочих. Как оформить инструктажи по охране труда?",
         "Держу небольшую молочную ферму. Доярка требует два выходных. Как мне оформить ей график?",
         "В моей студии две мастерицы маникюра. Как оплачивать им работу в праздники?",
+        # how to investigate or register an accident at the firm
+        "Я специалист по кадрам в ООО «Вектор». Наш монтажник упал со стремянки. Считается ли это лёгким "
+        "несчастным случаем?",
+        "Я директор ООО «Лесопилка». Рабочий порезал руку на станке. Нужно ли нам проводить расследование?",
+        "Являюсь ИП, у меня автомойка. Мойщик обварил руку. Кто входит в комиссию, если нет специалиста по ОТ?",
+        "Я начальник отдела кадров МУП «Водоканал». Слесарь упал в колодец. Какой порядок извещения?",
     ],
 )
 def test_employer_asking_what_to_do(text: str) -> None:
@@ -134,6 +140,8 @@ def test_employer_asking_what_to_do(text: str) -> None:
         "Обязаны ли брать по квоте? На собеседовании начальник отдела кадров сказал: «инвалидов не берём».",
         "Как получить пособие? Документы отдала в отдел кадров ООО «Берёзка», а выплат всё нет.",
         "У меня исполнительное производство, с зарплаты удержали всё. Как оспорить удержание?",
+        # a worker asking about their own injury
+        "Я работаю слесарем, упал в цеху и сломал руку. Считается ли это несчастным случаем?",
     ],
 )
 def test_not_an_employer_question(text: str) -> None:
@@ -169,7 +177,15 @@ def test_the_pipeline_keeps_employers_questions_out_and_their_accidents_in(analy
         "Я ИП, у меня пекарня в Рязани. Вчера тестомес затянул руку нашему пекарю, его увезли на скорой, "
         "пальцы не спасли. Как мне правильно оформить несчастный случай?"
     )
+    # the employer's question about an accident at their firm is a consultation, out_of_scope as the labels
+    # have it, but its alarm stays: the inspectorate hears of the accident
     analysis = analyzer.analyze(accident)
+    assert analysis.urgent and analysis.categories == ["out_of_scope"]
+    # a worker's own accident stays labour
+    worker = (
+        "Я пекарь в пекарне в Рязани. Вчера тестомес затянул мне руку, пальцы не спасли. Как оформить травму?"
+    )
+    analysis = analyzer.analyze(worker)
     assert analysis.urgent and analysis.categories != ["out_of_scope"]
 
 
