@@ -329,7 +329,6 @@ class Analyzer:
         # a customer, a passer-by or a neighbour reporting a business: no grievance against their employer,
         # even when the danger they saw is urgent (nlp.scope)
         outsider = scope.outsider_report(joined)
-        employer_asks = scope.employer_question(joined)
         if urgent and chosen == [oos] and not outsider and scope.no_workers_grievance(joined):
             # the employer's own question read as out_of_scope («обязаны ли мы обучать монтажников работам
             # на высоте?»): only the rules may raise an alarm (an accident it reports); the head, trained on
@@ -339,8 +338,8 @@ class Analyzer:
             urgent
             and chosen == [oos]
             and not outsider
-            and not employer_asks
             and (fused[oos] < clf.urgent_oos_to_labour_max or scope.own_workplace(joined))
+            and not scope.employer_question(joined)
         ):
             # For an out_of_scope complaint the urgency rules ask for a workplace: danger or an accident at
             # work is a labour matter, so it takes its best labour category, unless the classifier is sure
@@ -364,7 +363,7 @@ class Analyzer:
             # alarm but not a labour label
             decided_again = [oos]
             urgent, reason = assess_urgency(["out_of_scope"])
-        elif oos >= 0 and chosen != [oos] and urgent and employer_asks:
+        elif oos >= 0 and chosen != [oos] and urgent and scope.employer_question(joined):
             # the employer asking how to investigate or register an accident at their firm: a consultation,
             # not a worker's complaint (the labels make it out_of_scope), but the alarm stays — the
             # inspectorate hears of the accident
