@@ -866,6 +866,9 @@ def _train_texts() -> frozenset[str]:
         "blind_batch602.jsonl",
         "blind_batch605.jsonl",
         "blind_batch607.jsonl",
+        "blind_batch608.jsonl",
+        "blind_batch609.jsonl",
+        "blind_batch610.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
