@@ -97,6 +97,13 @@ from nlp.scope import (
         "Я директор ООО «Лесопилка». Рабочий порезал руку на станке. Нужно ли нам проводить расследование?",
         "Являюсь ИП, у меня автомойка. Мойщик обварил руку. Кто входит в комиссию, если нет специалиста по ОТ?",
         "Я начальник отдела кадров МУП «Водоканал». Слесарь упал в колодец. Какой порядок извещения?",
+        # dashes as the cleaning step leaves them («—» → «-»), the head of personnel, a foreman
+        "Мы - ООО «Агро», станица Каневская. Тракторист получил солнечный удар. Считается ли это несчастным "
+        "случаем?",
+        "Я руковожу отделом кадров АО «Медь». Работник подвернул ногу в командировке. Относится ли это к "
+        "несчастному случаю?",
+        "Вопрос от кадровика ГБУЗ «Больница». Медсестра укололась иглой. Надо ли это расследовать?",
+        "Я мастер участка на лесопилке. Работник снял кожух и порезал палец. Как это оформить правильно?",
     ],
 )
 def test_employer_asking_what_to_do(text: str) -> None:
@@ -181,6 +188,12 @@ def test_the_pipeline_keeps_employers_questions_out_and_their_accidents_in(analy
     # have it, but its alarm stays: the inspectorate hears of the accident
     analysis = analyzer.analyze(accident)
     assert analysis.urgent and analysis.categories == ["out_of_scope"]
+    # the same with the dash the cleaning step leaves
+    firm = (
+        "Добрый день! Мы — ООО «Кубань-Агро», станица Каневская. Тракторист во время уборки получил солнечный "
+        "удар в поле, его отвезли в ЦРБ. Считается ли тепловой удар несчастным случаем на производстве?"
+    )
+    assert analyzer.analyze(firm).categories == ["out_of_scope"]
     # a worker's own accident stays labour
     worker = (
         "Я пекарь в пекарне в Рязани. Вчера тестомес затянул мне руку, пальцы не спасли. Как оформить травму?"
