@@ -625,7 +625,7 @@ _WORKER_NOUN = (
     r"грейдерист\w*|водил(?:ам)?\b|шофер\w*|проводниц\w*|укладчиц\w*|сортировщиц\w*|мойщиц\w*|"
     r"посудомойщиц\w*|обработчиц\w*|рыбообработчик\w*|кондитер\w*|технолог\w*|агроном\w*|зоотехник\w*|"
     r"ветеринар\w*|лесоруб\w*|раскряж[её]вщик\w*|рамщик\w*|пилорамщик\w*|скотник\w*|пастух\w*|конюх\w*|"
-    r"свинар\w*|дояр(?:ов|ам)|медбрат\w*|акушер\w*|дезинфектор\w*|лифт[её]р\w*)"
+    r"свинар\w*|дояр(?:ов|ам)|медбрат\w*|акушер\w*|дезинфектор\w*|лифт[её]р\w*|авиатехник\w*|техник(?:а|ов|ам)\b)"
 )
 _APPROX = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|всего|уже|целых|человек|под)?\s*"
 _WORKERS_RES = [  # matched on fold_case(text)
@@ -1191,10 +1191,41 @@ def extract_workers(text: str) -> int | None:
         if few is None and converted != folded:
             own = _largest_workers(converted)
             few = own if own is not None and own < found else None
-        found = few
+        found = few if few is not None else _writer_alone(folded)
     if found is not None and (own := _writers_own_count(converted)) is not None and 1 < own < found:
         found = own  # «на заводе около 300 человек, … только мы — наш участок, нас одиннадцать»
+    # «задержали только мне и Оксане», «всем, кроме меня и повара Дениса» → 2; «на подстанции около 50
+    # человек, а зарплату не получил только я» → 1 (with no staff counted, a writer alone is no count: null)
+    if found != 2 and (pair := _writer_and_one(folded)) is not None:
+        found = pair
+    elif found is not None and found > 2 and (alone := _writer_alone(folded)) is not None:
+        found = alone
     return found
+
+
+# the writer and one more person, named or by trade, set apart from the rest: «только мне и Оксане», «кроме
+# меня и моего напарника», «не получили только я и помощник воспитателя» (not «мне и детям», «меня и ещё
+# двоих»: the word after «и» must be one person, a singular animate noun)
+_WRITER_AND_ONE_RE = re.compile(
+    r"\b(?:только|лишь|кроме)\s+(?:мне|меня|я)\s+и\s+(?:(?:мо|наш|сво)\w+\s+)?(?P<w>[а-яё-]+)"
+)
+# the writer alone set apart: «задержали только мне», «не получил только я» (not «не только мне», «долг только
+# мне 186 тысяч», «только мне и …», «только мне одной» — `_FEW_OF_STAFF_RE` counts that)
+_WRITER_ALONE_RE = re.compile(
+    r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|я)\b(?!\s+и\b)(?!,?\s+(?:одн|ещ|как|с\b))"
+)
+
+
+def _writer_and_one(folded: str) -> int | None:
+    for match in _WRITER_AND_ONE_RE.finditer(folded):
+        parse = morph.analyzer().parse(match.group("w"))[0]
+        if "NOUN" in parse.tag and "anim" in parse.tag and "sing" in parse.tag:
+            return 2
+    return None
+
+
+def _writer_alone(folded: str) -> int | None:
+    return 1 if _WRITER_ALONE_RE.search(folded) else None
 
 
 # the writers counting themselves, matched on the text with its numerals in digits: «нас 11», «водители — нас
