@@ -869,6 +869,8 @@ def _train_texts() -> frozenset[str]:
         "blind_batch608.jsonl",
         "blind_batch609.jsonl",
         "blind_batch610.jsonl",
+        "blind_batch611.jsonl",
+        "blind_batch612.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
