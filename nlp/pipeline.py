@@ -357,8 +357,8 @@ class Analyzer:
             )
         ):
             # the employer asking what to do about their own worker, a landlord about a tenant's wages, a job
-            # seeker about the rules before signing (see nlp.scope); decided after urgency, so an accident the
-            # employer reports stays a labour matter. Mass arrears do not keep it: their headcount is then the
+            # seeker about the rules before signing (see nlp.scope), when not urgent (the employer's question
+            # about an accident: the branch below). Mass arrears do not keep it: their headcount is then the
             # employer's staff («у нас 12 работников, один носит больничные»). An outsider's danger keeps its
             # alarm but not a labour label
             decided_again = [oos]

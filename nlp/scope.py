@@ -5,9 +5,10 @@ An owner, a director, a personnel officer or the firm's lawyer asking how to dis
 worker («я ИП, у меня кафе … как мне её правильно уволить?») describes a labour relation in the classifier's
 words but complains about no employer: the labels (and the inspectorate's complaint procedure) count it
 out_of_scope. The classifier learns most of them; this rule takes the clear ones it misses. It fires only when
-the writer speaks as the employer AND asks what to do, and not as anyone's worker; a complaint urgent for an
-accident or a danger stays labour in the pipeline whatever this says (one urgent only for mass arrears does
-not: the headcount is then the employer's staff).
+the writer speaks as the employer AND asks what to do, and not as anyone's worker. A question urgent for an
+accident or a danger at the firm («считается ли это несчастным случаем?») is out_of_scope too and keeps its
+alarm in the pipeline, so the inspectorate hears of the accident; one urgent only for mass arrears loses it
+(the headcount is then the employer's staff).
 
 A report by someone with no stake in the business is out_of_scope too (the labels count a complaint labour
 only when the writer, a relative or a workmate is the wronged worker): one who says so («сам я там не
@@ -47,7 +48,7 @@ _PERSONNEL_VOICE = re.compile(
     r"(?:(?<=\bя )|(?<=\bпишет ))(?:[—–-] )?кадровик\b|(?<=\bя )(?:\w+ ){0,2}по совместительству кадровик\b|"
     r"кадровик\w* (?:ооо|ао|пао|зао|ип|муп|гуп|мбу|гбу)|"
     r"менеджер\w* по персоналу|hr[- ]?менеджер\w*|юрисконсульт\w*|"
-    # «я руковожу отделом кадров», «руковожу клинингом»
+    # «я руковожу отделом кадров»
     r"руковож\w* (?:отделом кадров|кадровой службой|службой персонала|отделом персонала|"
     r"отделом охраны труда))\b",
     re.IGNORECASE,
@@ -500,6 +501,7 @@ def doubtful_grievance(text: str) -> bool:
 
 def no_workers_grievance(text: str) -> bool:
     """The employer's question, the landlord's letter or the job seeker's question: out_of_scope whatever
-    labour words it uses, unless urgent for an accident or a danger (`outsider_report` is out_of_scope even
+    labour words it uses; when urgent for an accident or a danger the pipeline keeps it labour, except the
+    employer's own question, which stays out_of_scope with its alarm (`outsider_report` is out_of_scope even
     then)."""
     return employer_question(text) or landlord_of_worker(text) or not_yet_hired(text)
