@@ -478,6 +478,12 @@ _ELLIPTIC_AFTER_RE = re.compile(
     r"потом|теперь|сейчас|стало|стала|осталось|остаётся|остается|осталась|вычли|удержали|срезали|то)"
     r"\s+(?:только\s+|всего\s+|лишь\s+|по\s+)?" + _ELLIPTIC_NUMBER
 )
+# another worker's share: «у меня 41 тысяча, у него около 36», «74 тыс., у двух других примерно по 60»,
+# «кто 14 тысяч, кто 16» (not «50 тысяч, у него 3 ребенка»: see `_elliptic_amounts`)
+_ELLIPTIC_SHARE_RE = re.compile(
+    r"\s*[.,;]?\s*(?:а\s+)?(?:у\s+(?:него|не[её]|них|(?:\w+\s+)?други\w*|остальн\w*|каждого|второго|напарни\w*|"
+    r"коллег\w*)|кто)\s+(?:по\s+|(?:около|примерно|где-то|почти)\s+(?:по\s+)?)?" + _ELLIPTIC_NUMBER
+)
 _ELLIPTIC_BEFORE_RE = re.compile(
     r"(?:(?<![\w])с|(?<![\w])от|(?<![\w])то)\s+" + _ELLIPTIC_NUMBER + r"\s*(?:,\s*то|до|-|–)\s*$"
 )
@@ -495,7 +501,10 @@ def _elliptic_amounts(
         # plain roubles share their unit only across a range («с 310 до 220 рублей»)
         after = _ELLIPTIC_AFTER_RE.match(folded, end) if factor > 1 else None
         before = _ELLIPTIC_BEFORE_RE.search(folded, max(0, start - 20), start)
-        for match in (after, before):
+        share = _ELLIPTIC_SHARE_RE.match(folded, end) if factor > 1 else None
+        if share is not None and _counts_something(folded, share.end("num")):
+            share = None  # «мне должны 50 тысяч, у него 3 ребенка»
+        for match in (after, before, share):
             if match is None:
                 continue
             number = _parse_number(match.group("num"))
