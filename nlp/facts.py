@@ -485,7 +485,7 @@ _ELLIPTIC_SHARE_RE = re.compile(
     r"коллег\w*)|кто)\s+(?:по\s+|(?:около|примерно|где-то|почти)\s+(?:по\s+)?)?" + _ELLIPTIC_NUMBER
 )
 _ELLIPTIC_BEFORE_RE = re.compile(
-    r"(?:(?<![\w])с|(?<![\w])от|(?<![\w])то)\s+" + _ELLIPTIC_NUMBER + r"\s*(?:,\s*то|до|-|–)\s*$"
+    r"(?:(?<![\w])с|(?<![\w])от|(?<![\w])то)\s+" + _ELLIPTIC_NUMBER + r"\s*(?:,?\s*то|до|-|–)\s*$"
 )
 
 
