@@ -797,9 +797,9 @@ def _trade_list_total(folded: str) -> list[int]:
     return totals
 
 
-def _is_people_noun(word: str) -> bool:
+def _is_people_noun(word: str, singular: bool = False) -> bool:
     parse = morph.analyzer().parse(word)[0]
-    return "NOUN" in parse.tag and "anim" in parse.tag
+    return "NOUN" in parse.tag and "anim" in parse.tag and (not singular or "sing" in parse.tag)
 
 
 # the whole firm's headcount («на предприятии работает 500 человек»): the number affected only when the text
@@ -1075,6 +1075,8 @@ _ME_ALONE_WRONGED = (
     r"\bмне (?:одному|одной)\b(?=\s+(?:из [^.!?]{0,40}?)?(?:\w+\s+)?(?:не\b|задерж|недоплат|урезал|снял))"
 )
 _FEW_NUMERAL = r"двоим|двум|троим|тр[её]м|четверым|четыр[её]м"
+# «только» / «лишь» not denied and not a share of a debt («не только мне», «долг только мне 186 тысяч»)
+_ONLY = r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) "
 
 
 # the others paid and the writer not: «всем зп пришла, а мне нет», «им платят, а мне — нет», «а вот мне
@@ -1091,7 +1093,7 @@ def _others_paid(unpaid: str) -> str:
 _OTHERS_PAID = _others_paid("мне|нам")
 _OTHERS_PAID_ME_RE = re.compile(_others_paid("мне"))  # the writer alone: the count is one
 _FEW_OF_STAFF_RE = re.compile(
-    r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|нам|меня|ему|ей)\b|"
+    _ONLY + r"(?:мне|нам|меня|ему|ей)\b|"
     rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\bне\s+\w+\s+мне\s+(?:одному|одной)\b|"
     r"\bвсе\b,?\s+кроме\s+(?:меня|нас)\b|"
     r"\bне\s+(?:получил|получила|получили|пришл\w*|заплатил\w*|выплатил\w*|перечислил\w*|дали|выдали)\s+"
@@ -1230,15 +1232,12 @@ _WRITER_AND_ONE_RE = re.compile(
 )
 # the writer alone set apart: «задержали только мне», «не получил только я» (not «не только мне», «долг только
 # мне 186 тысяч», «только мне и …», «только мне одной» — `_FEW_OF_STAFF_RE` counts that)
-_WRITER_ALONE_RE = re.compile(
-    r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) (?:мне|я)\b(?!\s+и\b)(?!,?\s+(?:одн|ещ|как|с\b))"
-)
+_WRITER_ALONE_RE = re.compile(_ONLY + r"(?:мне|я)\b(?!\s+и\b)(?!,?\s+(?:одн|ещ|как|с\b))")
 
 
 def _writer_and_one(folded: str) -> int | None:
     for match in _WRITER_AND_ONE_RE.finditer(folded):
-        parse = morph.analyzer().parse(match.group("w"))[0]
-        if "NOUN" in parse.tag and "anim" in parse.tag and "sing" in parse.tag:
+        if _is_people_noun(match.group("w"), singular=True):
             return 2
     return None
 
