@@ -871,6 +871,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch610.jsonl",
         "blind_batch611.jsonl",
         "blind_batch612.jsonl",
+        "blind_batch619.jsonl",
+        "blind_batch620.jsonl",
+        "blind_batch621.jsonl",
+        "blind_batch622.jsonl",
+        "blind_batch625.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
