@@ -751,6 +751,7 @@ _PLUS_ONE_RES = [  # matched on fold_case(text), numerals already in digits
 # коллега» (not «мы с мужем»: the labels count a spouse's letter as one worker's)
 _PAIR_RE = LowerPattern(
     r"\b(?:мы|нам|нас)\s+со?\s+(?:напарни\w+|сменщи\w+|коллегой)\b|"
+    r"\bкроме\s+нас\s+со?\s+[а-яё]+(?:ом|ем|ой|ей)\b|"  # «всем пришло, кроме нас с братом»
     r"\bя\s+и\s+мо[йя]\s+(?:коллег\w*|напарни\w*|сменщи\w*)\b"
 )
 # the writers as a group counted by a collective numeral: «работаем втроём», «нас оставили вчетвером», «мы
@@ -1068,13 +1069,20 @@ def _subset(folded: str, converted: str, total: int | None) -> int | None:
 # the writer among a few unpaid in a bigger staff: «из 50 человек не выплатили только мне и ещё одной», «нам
 # троим (из 55 сотрудников)», «всем выплатили, а мне одному нет»; not «не только мне — всему коллективу»,
 # «долг только мне 186 тысяч»; «пришла всем, кроме меня одного» (not «всем, кроме меня ещё, …»)
-_ALL_BUT_ME = r"\bвсе(?:м)?\b[^.!?]{0,30}?\bкроме меня\b(?!,? (?:ещё|еще|не)\b)(?! и ещ[её] (?!одн))"
+_ALL_BUT_ME = r"\bвсе(?:м)?\b[^.!?]{0,60}?\bкроме меня\b(?!,? (?:ещё|еще|не)\b)(?! и ещ[её] (?!одн))"
 # «Мне одному задержали расчёт», «мне одной из всех не платят» (not «мне одной должны 96 тысяч»: the writer's
 # share of a debt)
 _ME_ALONE_WRONGED = (
     r"\bмне (?:одному|одной)\b(?=\s+(?:из [^.!?]{0,40}?)?(?:\w+\s+)?(?:не\b|задерж|недоплат|урезал|снял))"
 )
 _FEW_NUMERAL = r"двоим|двум|троим|тр[её]м|четверым|четыр[её]м"
+# the few set apart from the paid rest: «получили все, кроме нас, четверых работающих пенсионеров», «кроме
+# семерых из кухни, включая меня», «кроме меня и ещё двоих ребят» (the writer and two)
+_BUT_FEW = r"двоих|троих|четверых|пятерых|шестерых|семерых|восьмерых|девятерых"
+_BUT_FEW_RE = (
+    rf"\bкроме\s+(?:нас,?\s+)?(?P<but_few>{_BUT_FEW})\b|"
+    r"\bкроме\s+меня\s+и\s+ещ[её]\s+(?P<but_plus>двоих|троих)\b"
+)
 # «только» / «лишь» not denied and not a share of a debt («не только мне», «долг только мне 186 тысяч»)
 _ONLY = r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) "
 
@@ -1095,7 +1103,7 @@ _OTHERS_PAID_ME_RE = re.compile(_others_paid("мне"))  # the writer alone: the
 _FEW_OF_STAFF_RE = re.compile(
     _ONLY + r"(?:мне|нам|меня|ему|ей)\b|"
     rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\bне\s+\w+\s+мне\s+(?:одному|одной)\b|"
-    r"\bвсе\b,?\s+кроме\s+(?:меня|нас)\b|"
+    r"\bвсе\b,?\s+кроме\s+(?:меня|нас)\b|" + _BUT_FEW_RE + r"|"
     r"\bне\s+(?:получил|получила|получили|пришл\w*|заплатил\w*|выплатил\w*|перечислил\w*|дали|выдали)\s+"
     r"(?:\w+\s+){0,3}?(?<!не )только\s+(?:я\b|мы\s+(?:двое|трое|четверо)\b)|"
     rf"\bне\s+(?:платят|заплатили|выплатили|выплачивают|перечислили)\s+(?:только\s+)?(?:{_FEW_NUMERAL})\b|"
@@ -1113,6 +1121,8 @@ _FEW_COUNT_RE = re.compile(
     r"\b(?:мне|меня) (?:и|с) (?:ещ[её] |мо\w+ |одн\w+ )?(?P<pair>одн\w*|коллег\w*|сменщи\w*|напарни\w*|"
     r"повар\w*|помощни\w*|механик\w*|водител\w*)\b|"
     r"(?<!не )\b(?:мне|я|меня) (?P<alone>одному|одной|один|одна|самому|самой)\b|"
+    + _BUT_FEW_RE
+    + r"|"
     # «всем, кроме меня и ещё одной учительницы»
     + _ALL_BUT_ME
     + r"(?: и (?:ещ[её] )?(?P<but_one>одн\w*))?"
@@ -1127,10 +1137,10 @@ def _few_of_staff(folded: str) -> int | None:
     if match is None:
         # «всем пришла, а мне нет»: the writer alone; «только мне» with no number: not said
         return 1 if _OTHERS_PAID_ME_RE.search(folded) else None
-    if match.group("few") or match.group("group"):
-        return _numeral_value(match.group("few") or match.group("group"))
-    if match.group("plus"):
-        return 1 + _numeral_value(match.group("plus"))
+    if match.group("few") or match.group("group") or match.group("but_few"):
+        return _numeral_value(match.group("few") or match.group("group") or match.group("but_few"))
+    if match.group("plus") or match.group("but_plus"):
+        return 1 + _numeral_value(match.group("plus") or match.group("but_plus"))
     return 2 if match.group("pair") or match.group("but_one") else 1
 
 

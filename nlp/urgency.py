@@ -60,6 +60,7 @@ class Rules:
     people_in_digits: LowerPattern | None = None
     ordinary_conditions: LowerPattern | None = None
     danger_words: LowerPattern | None = None
+    all_but_writers: LowerPattern | None = None
 
     @cached_property
     def work_ties(self) -> tuple[LowerPattern, ...]:
@@ -129,6 +130,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
         people_in_digits=optional(mass.get("people_in_digits")),
         ordinary_conditions=optional(data.get("ordinary_conditions")),
         danger_words=optional(data.get("danger_words")),
+        all_but_writers=optional(mass.get("all_but_writers")),
     )
 
 
@@ -462,13 +464,17 @@ def assess(
     wages = any(c in categories for c in WAGE_CODES) or arrears_told(text, config)
     if not wages and any(scores.get(c, 0.0) >= config.mass_min_score for c in WAGE_CODES):
         wages = not wages_paid(folded, config)
+    # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое») and the
+    # writers do not set themselves apart from it («всей бригаде перевели, кроме меня»)
+    whole_staff_unpaid = workers_affected is None and not (
+        config.all_but_writers is not None and config.all_but_writers.search(text)
+    )
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason
-        # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое»)
-        if workers_affected is None and any(p.search(text) for p in config.mass_patterns):
+        if whole_staff_unpaid and any(p.search(text) for p in config.mass_patterns):
             return True, config.mass_reason
-        if workers_affected is None and any(p.search(text) for p in config.mass_plural_patterns):
+        if whole_staff_unpaid and any(p.search(text) for p in config.mass_plural_patterns):
             return True, config.mass_reason
     if (
         out_of_scope
@@ -477,7 +483,7 @@ def assess(
         and arrears_told(text, config)
         and (
             (workers_affected is not None and workers_affected >= config.mass_min_workers)
-            or (workers_affected is None and any(p.search(text) for p in config.mass_patterns))
+            or (whole_staff_unpaid and any(p.search(text) for p in config.mass_patterns))
         )
     ):
         # «всей смене не выдали зарплату», «у нас на комбинате почти 200 человек без зарплаты» in a letter

@@ -308,6 +308,9 @@ def test_everyday_words(sentence: str, reason: str | None) -> None:
             (True, MASS),
         ),
         (["Вся больница знает, что мне не платят."], None, (False, None)),
+        # the whole staff paid but the writers
+        (["Всей бригаде перевели аванс кроме меня."], None, (False, None)),
+        (["Зарплату всем сотрудникам выплатили, кроме нас."], None, (False, None)),
         (["Задолжали мне полсотни тысяч."], None, (False, None)),
         (["Долг по зарплате больше сотни тысяч рублей."], None, (False, None)),
     ],
