@@ -6,7 +6,8 @@ inflection missed. Cities come from ``kb_content/gazetteer/cities.yaml``; a name
 regions is ambiguous and resolves to nothing by itself. Villages, urban-type settlements and stanitsas come
 from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlements.py``); their forms are
 made by ending rules and they count only after a marker («пгт», «с.», «в посёлке»; «г.» / «город» for the
-small towns among them) or «в / из» (see find).
+small towns among them), «в / из», or standing alone between punctuation like a heading («Хандыга. …»; see
+find).
 """
 
 from __future__ import annotations
@@ -145,6 +146,8 @@ _AWAY_CONTEXT_RE = re.compile(
     # others' trips: «начальство уехало в Москву», «директор улетел в Сочи», «отправили на обучение в Казань»
     r"уехал\w*|уезжа\w*|улетел\w*|улета\w*|укатил\w*|смотал\w*|съездил\w*|на обучени\w*|на учеб\w*|"
     r"на курсы|на повышени\w* квалификации|в отпуск\w*|"
+    # a trip for treatment: «сопровождать ребёнка на лечение в Москву», «на обследование в Томск»
+    r"\bна (?:лечени|обследовани|операци|реабилитаци)\w*|"
     # the writer's own trips and holidays: «купила билеты к маме в Анапу», «путёвку в Карелию»
     r"билет\w*|путевк\w*|путёвк\w*|на отдых\w*|на море|"
     r"к (?:мам|пап|родител|родн|сестр|брат|дочер|сын|бабушк|дедушк)\w*",
@@ -275,13 +278,17 @@ def _fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-def _inflect_word(word: str) -> dict[str, str]:
-    """Case → form for one word; hyphenated «Ростов-на-Дону» inflects its first part."""
+def _inflect_word(word: str, attribute: bool = False) -> dict[str, str]:
+    """Case → form for one word; hyphenated «Ростов-на-Дону» inflects its first part. An `attribute` (a word
+    before the head noun of a name) is inflected as an adjective when it can be one: «Сергиев Посад» → «в
+    Сергиевом Посаде», not the surname's «Сергиеве»."""
     if "-на-" in word:
         head, _, tail = word.partition("-на-")
         return {case: f"{form}-на-{tail}" for case, form in _inflect_word(head).items()}
     analyzer = morph.analyzer()
     parses = [p for p in analyzer.parse(word) if "nomn" in p.tag]
+    if attribute:
+        parses = [p for p in parses if p.tag.POS == "ADJF"] or parses
     geo = [p for p in parses if "Geox" in p.tag] or parses
     forms = {case: word for case in CASES}
     if not geo:
@@ -425,7 +432,7 @@ def _compound_forms(word: str) -> set[str]:
 def phrase_forms(phrase: str, agree_all: bool = True) -> set[str]:
     """All case forms of a multi-word name, folded to lower case."""
     words = phrase.split()
-    per_word = [_inflect_word(w) for w in words]
+    per_word = [_inflect_word(w, attribute=k < len(words) - 1) for k, w in enumerate(words)]
     result = {_fold(phrase)}
     if len(words) == 1 and "-" in phrase and "-на-" not in phrase:
         result |= _compound_forms(phrase)
@@ -795,11 +802,19 @@ class Gazetteer:
     ) -> Place | None:
         """A settlement from token i: after a marker (in lower case only when it is no ordinary word, or
         after «пгт» / «рп»), or right after «в / во / из» when it is no ordinary word («в Каргаске», not «в
-        поле»)."""
-        if marker is None and not (
+        поле»), or standing alone between punctuation when it is no ordinary word and no first name (a
+        letter's heading «Хандыга.», not a signature «Анна»)."""
+        after_preposition = (
             i > 0
             and folded[i - 1] in _SETTLEMENT_PREPOSITIONS
-            and _GAP_SPACES_RE.fullmatch(text, toks[i - 1][2], toks[i][1])
+            and _GAP_SPACES_RE.fullmatch(text, toks[i - 1][2], toks[i][1]) is not None
+        )
+        # or standing alone, as a letter's heading names its place («Хандыга. Уволилась из магазина …»,
+        # «Ноглики, рыбоконсервный цех»)
+        if (
+            marker is None
+            and not after_preposition
+            and not _ALONE_BEFORE_RE.search(text, max(0, toks[i][1] - 3), toks[i][1])
         ):
             return None
         longest = 1
@@ -821,11 +836,16 @@ class Gazetteer:
             ):
                 continue  # «в Ревде», «ст. Ревда», «г. Ревда»: the town
             words = [t[0] for t in toks[i : i + n]]
-            ordinary = all(_is_ordinary_word(w) for w in words)
+            # after «в / из» a first name to pymorphy is a place: no one is «в Айхале»
+            ordinary = all(
+                _is_ordinary_word(w) and not (after_preposition and _is_first_name(w)) for w in words
+            )
             if n == 1 and folded[i - 1] == "под" and folded[i].endswith(("ском", "цком")):
                 ordinary = False  # «под Медвежьегорском»: after «под» an adjective would end in «-ским»
             if marker is None:
                 if ordinary or self._looks_like_person(toks, i, text):
+                    continue
+                if not after_preposition and not _stands_alone(text, toks[i][1], toks[i + n - 1][2]):
                     continue
             elif marker == _STATION_MARKER:
                 if not words[0][:1].isupper():
@@ -1141,6 +1161,11 @@ def _is_place_word(word: str) -> bool:
 def _is_ordinary_word(word: str) -> bool:
     """A word pymorphy knows, and not as a place name first («поле», «Заря», but not «Тамань», «Каргаске»)."""
     return bool(morph.analyzer().word_is_known(word.lower())) and not _is_place_word(word)
+
+
+def _is_first_name(word: str) -> bool:
+    parses = morph.analyzer().parse(word)
+    return bool(parses) and "Name" in parses[0].tag
 
 
 def _is_ordinary_adjective(word: str) -> bool:

@@ -203,6 +203,17 @@ def test_locations_keep_offsets() -> None:
         # pymorphy takes these plural names for indeclinable
         ("магазин в Туймазах, хозяин не платит", "Республика Башкортостан"),
         ("работаю в Дюртюлях продавцом", "Республика Башкортостан"),
+        # a possessive adjective before the head noun: «Сергиевом», not a surname's «Сергиеве»
+        ("монтажником в ООО «ПосадСтройМонтаж» в Сергиевом Посаде", "Московская область"),
+        # a trip for treatment is away
+        (
+            "Работаю в посёлке Палатка. Отпуск для поездки с ребёнком на лечение в Москву не дали.",
+            "Магаданская область",
+        ),
+        (
+            "Маме нужна операция на сердце, кардиолог в Сургуте сказал ждать. Можно ли сделать операцию в Тюмени?",
+            "Ханты-Мансийский автономный округ — Югра",
+        ),
         # must stay without a region
         ("МО МВД России", None),
         ("Московский район", None),
@@ -275,6 +286,8 @@ def test_region_from_organisation_name(text: str, region: str | None) -> None:
         # a real word one letter away from a town is that word
         ("варили плов в казане", None),
         ("по ст. 81 ТК РФ", None),
+        ("С-Пб, Купчино. Работаю сборщиком заказов.", "Санкт-Петербург"),
+        ("живу в Е-бурге, склад не платит", "Свердловская область"),
     ],
 )
 def test_region_misspelt_and_abbreviated(text: str, region: str | None) -> None:
@@ -358,6 +371,13 @@ def test_region_misspelt_and_abbreviated(text: str, region: str | None) -> None:
         ("ст. мастер не платит", None),
         ("согласно п. 3 договора", None),
         ("Иванова С. Петрова", None),
+        # a settlement standing alone, as a letter's heading names its place; a first name to pymorphy after «в»
+        ("Хандыга. Уволилась из магазина «Север» 1 ноября.", "Республика Саха (Якутия)"),
+        ("Ноглики, рыбоконсервный цех стоит с июля.", "Сахалинская область"),
+        ("В Айхале проходила собеседование на должность лаборанта", "Республика Саха (Якутия)"),
+        ("Победа. Работаю в колхозе без договора.", None),
+        ("Работа. Не платят третий месяц.", None),
+        ("Зарплату задерживают, на что нам жить? Анна", None),  # a signature, not the village Анна
     ],
 )
 def test_region_of_settlement(text: str, region: str | None) -> None:
