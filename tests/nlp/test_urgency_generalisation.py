@@ -877,6 +877,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch621.jsonl",
         "blind_batch622.jsonl",
         "blind_batch625.jsonl",
+        "blind_batch626.jsonl",
+        "blind_batch627.jsonl",
+        "blind_batch628.jsonl",
+        "blind_batch629.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
