@@ -73,6 +73,12 @@ class Rules:
         return tuple(p for rule in self.rules if rule.family_guard for p in rule.patterns)
 
     @cached_property
+    def injury_unless(self) -> tuple[LowerPattern, ...]:
+        """The `unless` patterns of the death and injury rules: an old accident investigated and settled, an
+        injury on holiday, «никто не травмировался» …"""
+        return tuple(p for rule in self.rules if rule.family_guard for p in rule.unless)
+
+    @cached_property
     def off_work_places(self) -> tuple[LowerPattern, ...]:
         """Where a death, an injury or a danger is set off work: `off_work` and `private_life`."""
         return (*self.off_work, *self.private_life)
@@ -322,7 +328,7 @@ def sentence_head(sentences: list[str], probas: list[float]) -> tuple[float, int
     for at, (sentence, proba) in enumerate(zip(folded, probas, strict=False)):
         if proba <= best or _set_off_work(sentence, config.off_work_places, config):
             continue
-        if _ordinary_conditions(sentence, config):
+        if _ordinary_conditions(sentence, config) or _injury_ruled_out(sentence, config):
             continue
         if any(p.search(sentence) for p in config.family) and not (
             any(p.search(sentence) for p in config.work_ties) or _tied_before(folded, at, config)
@@ -340,6 +346,15 @@ def _ordinary_conditions(sentence: str, config: Rules) -> bool:
     if config.ordinary_conditions is None or not config.ordinary_conditions.search(sentence):
         return False
     return config.danger_words is None or not config.danger_words.search(sentence)
+
+
+def _injury_ruled_out(sentence: str, config: Rules) -> bool:
+    """The sentence tells of an injury that the rules' own exceptions set aside — settled long ago («травму
+    расследовали, акт Н-1 выдали, претензий нет»), on holiday, denied: the sentence head, alone, does not hear
+    it again."""
+    return any(p.search(sentence) for p in config.injury_unless) and any(
+        p.search(sentence) for p in config.injury_words
+    )
 
 
 def _injury_set_aside(folded: list[str], config: Rules) -> bool:

@@ -354,6 +354,19 @@ def test_out_of_scope_is_urgent_for_a_danger_only_at_a_workplace() -> None:
     assert assess(["Работаем в цехе, вчера коллега упал и сломал руку."], ["out_of_scope"], None)[0]
 
 
+def test_the_sentence_head_alone_does_not_hear_an_injury_the_rules_set_aside() -> None:
+    from nlp.urgency import sentence_head
+
+    # an old accident investigated and settled, told before the letter's real matter (tuning batch 631)
+    settled = [
+        "В прошлом году я получила травму на работе, всё расследовали, акт Н-1 выдали, претензий нет.",
+        "Вопрос в другом: мне третий год переносят отпуск.",
+    ]
+    assert sentence_head(settled, [0.99, 0.1]) == (0.1, 1)
+    # an injury at work the rules keep is heard
+    assert sentence_head(["Вчера на смене я упала на лестнице и сломала руку."], [0.97]) == (0.97, 0)
+
+
 def test_the_sentence_head_alone_does_not_hear_ordinary_working_conditions() -> None:
     from nlp.urgency import sentence_head
 
