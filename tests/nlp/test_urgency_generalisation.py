@@ -882,6 +882,7 @@ def _train_texts() -> frozenset[str]:
         "blind_batch627.jsonl",
         "blind_batch628.jsonl",
         "blind_batch629.jsonl",
+        "blind_batch632.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
