@@ -1038,6 +1038,18 @@ _PART_OF_THEM_RE = re.compile(
     r"\bне\s+(?:получ|плат|выплач|выда|оформ|заплат|перечисл|начисл|оплач)"
 )
 _WE_RE = re.compile(r"\b(?:мы|нас|нам)\b")
+# a part named before the total the text counts, in a clause that says they were not paid («нас около ста, …
+# не получили человек двадцать из ста»; not «оформлены только 3 из 11», «привязи выданы на 3 из 9»)
+_PART_OF_TOTAL_RE = re.compile(
+    r"(?<![\d\w])(?P<n>\d{1,5})\s+(?:человек\s+)?из\s+(?P<total>\d{1,5})(?![\d\w])"
+)
+_UNPAID_RE = re.compile(r"\bне\s+(?:получ|плат|выплат|выплач|выда|заплат|перечисл|начисл|оплач|пришл)")
+
+
+def _unpaid_in_clause(text: str, match: re.Match[str]) -> bool:
+    start = max(text.rfind(ch, 0, match.start()) for ch in ".!?;") + 1
+    ends = [i for i in (text.find(ch, match.end()) for ch in ".!?;") if i >= 0]
+    return _UNPAID_RE.search(text, start, min(ends, default=len(text))) is not None
 
 
 def _subset(folded: str, converted: str, total: int | None) -> int | None:
@@ -1059,6 +1071,13 @@ def _subset(folded: str, converted: str, total: int | None) -> int | None:
         for m in _PART_OF_THEM_RE.finditer(text):
             if 1 < int(m.group("n")) < total:
                 return int(m.group("n"))
+        for m in _PART_OF_TOTAL_RE.finditer(text):
+            if (
+                int(m.group("total")) == total
+                and 1 < int(m.group("n")) < total
+                and _unpaid_in_clause(text, m)
+            ):
+                return int(m.group("n"))
         for m in _PART_OF_US_RE.finditer(text):
             # not when the writers counted themselves first: «нас девять … у двоих из нас были больничные»
             if 1 < int(m.group("n")) < total and not _WE_RE.search(text, 0, m.start()):
@@ -1076,6 +1095,13 @@ _ME_ALONE_WRONGED = (
     r"\bмне (?:одному|одной)\b(?=\s+(?:из [^.!?]{0,40}?)?(?:\w+\s+)?(?:не\b|задерж|недоплат|урезал|снял))"
 )
 _FEW_NUMERAL = r"двоим|двум|троим|тр[её]м|четверым|четыр[её]м"
+# a few counted with the writer among them: «половине отдела — троим, включая меня», «пятерым, в том числе
+# мне», «штрафы сняли только у нас троих»
+_FEW_WITH_ME = (
+    r"\b(?P<with_me>двоим|троим|четверым|пятерым|шестерым|двое|трое|четверо|пятеро|шестеро),?\s+"
+    r"(?:включая|в том числе(?: и)?)\s+(?:меня|мне)\b|"
+    r"\bтолько у нас (?P<us_few>двоих|троих|четверых|пятерых)\b"
+)
 # the few set apart from the paid rest: «получили все, кроме нас, четверых работающих пенсионеров», «кроме
 # семерых из кухни, включая меня», «кроме меня и ещё двоих ребят» (the writer and two)
 _BUT_FEW = r"двоих|троих|четверых|пятерых|шестерых|семерых|восьмерых|девятерых"
@@ -1093,7 +1119,8 @@ _ONLY = r"(?<!не )(?<!долг )(?<!должны )\b(?:только|лишь) 
 def _others_paid(unpaid: str) -> str:
     """The pattern with `unpaid` (an alternation) for who was not paid."""
     return (
-        rf"\b(?:всем|все|им|остальным)\b(?:(?!\bне\b)[^.!?]){{0,60}}?,?\s+(?:а|но)\s+(?:вот\s+)?(?:{unpaid})\b|"
+        r"\b(?:всем|все|у всех|им|остальным)\b(?:(?!\bне\b)[^.!?]){0,60}?,?\s+(?:а|но)\s+(?:вот\s+)?"
+        rf"(?:{unpaid})\b|"
         r"\bа (?:вот )?мне (?:самому|самой)\b"
     )
 
@@ -1101,8 +1128,9 @@ def _others_paid(unpaid: str) -> str:
 _OTHERS_PAID = _others_paid("мне|нам")
 _OTHERS_PAID_ME_RE = re.compile(_others_paid("мне"))  # the writer alone: the count is one
 _FEW_OF_STAFF_RE = re.compile(
-    _ONLY + r"(?:мне|нам|меня|ему|ей)\b|"
+    _ONLY + r"(?:мне|нам|(?:с )?меня|ему|ей)\b|"
     rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\bне\s+\w+\s+мне\s+(?:одному|одной)\b|"
+    r"(?<!у )\bменя (?:одного|одну)\b|" + _FEW_WITH_ME + r"|"
     r"\bвсе\b,?\s+кроме\s+(?:меня|нас)\b|" + _BUT_FEW_RE + r"|"
     r"\bне\s+(?:получил|получила|получили|пришл\w*|заплатил\w*|выплатил\w*|перечислил\w*|дали|выдали)\s+"
     r"(?:\w+\s+){0,3}?(?<!не )только\s+(?:я\b|мы\s+(?:двое|трое|четверо)\b)|"
@@ -1118,9 +1146,12 @@ _FEW_COUNT_RE = re.compile(
     rf"\b(?:нам|только|платят|заплатили|выплатили|выплачивают|перечислили) (?P<few>{_FEW_NUMERAL})\b|"
     r"\b(?:мы|нас) (?P<group>двое|трое|четверо)\b|"
     r"\b(?:я|мне|ей|ему) и (?:ещ[её] )?(?P<plus>двум|две|два|двое|двоим|трем|трое|троим|три)\b|"
-    r"\b(?:мне|меня) (?:и|с) (?:ещ[её] |мо\w+ |одн\w+ )?(?P<pair>одн\w*|коллег\w*|сменщи\w*|напарни\w*|"
-    r"повар\w*|помощни\w*|механик\w*|водител\w*)\b|"
+    r"\b(?:(?:мне|меня) (?:и|с)|(?:нам|нас) с) (?:ещ[её] |мо\w+ |одн\w+ )?"
+    r"(?P<pair>одн\w*|коллег\w*|сменщи\w*|напарни\w*|повар\w*|помощни\w*|механик\w*|водител\w*)\b|"
     r"(?<!не )\b(?:мне|я|меня) (?P<alone>одному|одной|один|одна|самому|самой)\b|"
+    r"(?<!у )\bменя (?:одного|одну)\b|"  # «а меня одного оставили», not «у меня одного долг»
+    + _FEW_WITH_ME
+    + r"|"
     + _BUT_FEW_RE
     + r"|"
     # «всем, кроме меня и ещё одной учительницы»
@@ -1137,8 +1168,10 @@ def _few_of_staff(folded: str) -> int | None:
     if match is None:
         # «всем пришла, а мне нет»: the writer alone; «только мне» with no number: not said
         return 1 if _OTHERS_PAID_ME_RE.search(folded) else None
-    if match.group("few") or match.group("group") or match.group("but_few"):
-        return _numeral_value(match.group("few") or match.group("group") or match.group("but_few"))
+    counted = match.group("few") or match.group("group") or match.group("but_few")
+    counted = counted or match.group("with_me") or match.group("us_few")
+    if counted:
+        return _numeral_value(counted)
     if match.group("plus") or match.group("but_plus"):
         return 1 + _numeral_value(match.group("plus") or match.group("but_plus"))
     return 2 if match.group("pair") or match.group("but_one") else 1
@@ -1242,7 +1275,7 @@ _WRITER_AND_ONE_RE = re.compile(
 )
 # the writer alone set apart: «задержали только мне», «не получил только я» (not «не только мне», «долг только
 # мне 186 тысяч», «только мне и …», «только мне одной» — `_FEW_OF_STAFF_RE` counts that)
-_WRITER_ALONE_RE = re.compile(_ONLY + r"(?:мне|я)\b(?!\s+и\b)(?!,?\s+(?:одн|ещ|как|с\b))")
+_WRITER_ALONE_RE = re.compile(_ONLY + r"(?:мне|я|с меня)\b(?!\s+и\b)(?!,?\s+(?:одн|ещ|как|с\b))")
 
 
 def _writer_and_one(folded: str) -> int | None:
