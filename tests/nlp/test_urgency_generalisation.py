@@ -883,6 +883,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch628.jsonl",
         "blind_batch629.jsonl",
         "blind_batch632.jsonl",
+        "blind_batch637.jsonl",
+        "blind_batch638.jsonl",
+        "blind_batch639.jsonl",
+        "blind_batch640.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
