@@ -475,13 +475,14 @@ _ELLIPTIC_NUMBER = (
 _ELLIPTIC_AFTER_RE = re.compile(
     r"\s*[.,]?\s*(?:на\s+руки\s*,?\s*)?(?:(?:а|но|и)\s+)?(?:(?:я|мне|нам|мы)\s+)?"
     r"(?:вместо|заплатил\w*|выплатил\w*|дал\w*|плат\w*|брал\w*|получ\w*|обещали|из\s+них|"
-    r"потом|теперь|сейчас|стало|стала|осталось|остаётся|остается|осталась|вычли|удержали|срезали|то)"
-    r"\s+(?:только\s+|всего\s+|лишь\s+|по\s+)?" + _ELLIPTIC_NUMBER
+    r"потом|теперь|сейчас|стало|стала|осталось|остаётся|остается|осталась|вычли|удержали|срезали|то|"
+    r"перевел\w*|перевёл|перечислил\w*|начислил\w*|отдал\w*|пришл\w*|выходит)"
+    r"\s+(?:только\s+|всего\s+|лишь\s+|по\s+|около\s+|примерно\s+|почти\s+)?" + _ELLIPTIC_NUMBER
 )
 # another worker's share: «у меня 41 тысяча, у него около 36», «74 тыс., у двух других примерно по 60»,
 # «кто 14 тысяч, кто 16» (not «50 тысяч, у него 3 ребенка»: see `_elliptic_amounts`)
 _ELLIPTIC_SHARE_RE = re.compile(
-    r"\s*[.,;]?\s*(?:а\s+)?(?:у\s+(?:него|не[её]|них|(?:\w+\s+)?други\w*|остальн\w*|каждого|второго|напарни\w*|"
+    r"\s*[.,;]?\s*(?:а\s+)?(?:у\s+(?:него|не[её]|них|меня|(?:\w+\s+)?други\w*|остальн\w*|каждого|второго|напарни\w*|"
     r"коллег\w*)|кто)\s+(?:по\s+|(?:около|примерно|где-то|почти)\s+(?:по\s+)?)?" + _ELLIPTIC_NUMBER
 )
 _ELLIPTIC_BEFORE_RE = re.compile(
@@ -498,6 +499,8 @@ def _elliptic_amounts(
         factor = value / head if head else 0.0
         if factor not in (1, 1e3, 1e6) or (factor > 1 and value < 1000):
             continue
+        while folded[end - 1 : end].isalpha() and folded[end : end + 1].isalpha():
+            end += 1  # «21 тысяч|у вместо 32»: read on from the word's end
         # plain roubles share their unit only across a range («с 310 до 220 рублей»)
         after = _ELLIPTIC_AFTER_RE.match(folded, end) if factor > 1 else None
         before = _ELLIPTIC_BEFORE_RE.search(folded, max(0, start - 20), start)
