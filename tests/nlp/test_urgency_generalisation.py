@@ -897,6 +897,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch638.jsonl",
         "blind_batch639.jsonl",
         "blind_batch640.jsonl",
+        "blind_batch641.jsonl",
+        "blind_batch642.jsonl",
+        "blind_batch643.jsonl",
+        "blind_batch644.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
