@@ -237,6 +237,7 @@ _GAP_SPACES_RE = re.compile(r" +")
 # names its town («...не платят. курган», «ооо трубопроводстрой, уфа», «златоуст. вызвала такси»)
 _ALONE_BEFORE_RE = re.compile(r"(?:^|[.!?,;:\n—–-])\s*$")
 _ALONE_AFTER_RE = re.compile(r"\s*(?:$|[.!?,;\n])")
+_HEADING_END_RE = re.compile(r"\.")
 _YEAR_BEFORE_RE = re.compile(r"\d\s*$")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?…\n])[\"»”)]*\s*$")
 _DOT_GAP_RE = re.compile(r"\. *")
@@ -840,10 +841,13 @@ class Gazetteer:
             ordinary = all(
                 _is_ordinary_word(w) and not (after_preposition and _is_first_name(w)) for w in words
             )
-            if n == 1 and folded[i - 1] == "под" and folded[i].endswith(("ском", "цком")):
+            if n == 1 and i > 0 and folded[i - 1] == "под" and folded[i].endswith(("ском", "цком")):
                 ordinary = False  # «под Медвежьегорском»: after «под» an adjective would end in «-ским»
+            # the letter's very first word as its heading, a sentence of its own («Ягодное. Работаю на
+            # автобазе …»): a place even when it is also a word (not «Мама, 79 лет, лежала …»: a town too)
+            heading = i == 0 and _HEADING_END_RE.match(text, toks[i + n - 1][2]) is not None
             if marker is None:
-                if ordinary or self._looks_like_person(toks, i, text):
+                if (ordinary and not heading) or self._looks_like_person(toks, i, text):
                     continue
                 if not after_preposition and not _stands_alone(text, toks[i][1], toks[i + n - 1][2]):
                     continue
