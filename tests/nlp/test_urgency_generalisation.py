@@ -901,6 +901,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch642.jsonl",
         "blind_batch643.jsonl",
         "blind_batch644.jsonl",
+        "blind_batch649.jsonl",
+        "blind_batch650.jsonl",
+        "blind_batch651.jsonl",
+        "blind_batch652.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
