@@ -1050,6 +1050,7 @@ _UNPAID_RE = re.compile(r"\bне\s+(?:получ|плат|выплат|выпл�
 
 
 def _unpaid_in_clause(text: str, match: re.Match[str]) -> bool:
+    """The clause of the match (between «.», «!», «?», «;») says someone was not paid."""
     start = max(text.rfind(ch, 0, match.start()) for ch in ".!?;") + 1
     ends = [i for i in (text.find(ch, match.end()) for ch in ".!?;") if i >= 0]
     return _UNPAID_RE.search(text, start, min(ends, default=len(text))) is not None
@@ -1098,6 +1099,8 @@ _ME_ALONE_WRONGED = (
     r"\bмне (?:одному|одной)\b(?=\s+(?:из [^.!?]{0,40}?)?(?:\w+\s+)?(?:не\b|задерж|недоплат|урезал|снял))"
 )
 _FEW_NUMERAL = r"двоим|двум|троим|тр[её]м|четверым|четыр[её]м"
+# «а меня одного оставили на вторую вахту» (not «у меня одного долг 180 тысяч»: the writer's share)
+_ME_ALONE_SET_APART = r"(?<!у )\bменя (?:одного|одну)\b"
 # a few counted with the writer among them: «половине отдела — троим, включая меня», «пятерым, в том числе
 # мне», «штрафы сняли только у нас троих»
 _FEW_WITH_ME = (
@@ -1133,7 +1136,10 @@ _OTHERS_PAID_ME_RE = re.compile(_others_paid("мне"))  # the writer alone: the
 _FEW_OF_STAFF_RE = re.compile(
     _ONLY + r"(?:мне|нам|(?:с )?меня|ему|ей)\b|"
     rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\bне\s+\w+\s+мне\s+(?:одному|одной)\b|"
-    r"(?<!у )\bменя (?:одного|одну)\b|" + _FEW_WITH_ME + r"|"
+    + _ME_ALONE_SET_APART
+    + r"|"
+    + _FEW_WITH_ME
+    + r"|"
     r"\bвсе\b,?\s+кроме\s+(?:меня|нас)\b|" + _BUT_FEW_RE + r"|"
     r"\bне\s+(?:получил|получила|получили|пришл\w*|заплатил\w*|выплатил\w*|перечислил\w*|дали|выдали)\s+"
     r"(?:\w+\s+){0,3}?(?<!не )только\s+(?:я\b|мы\s+(?:двое|трое|четверо)\b)|"
@@ -1152,7 +1158,8 @@ _FEW_COUNT_RE = re.compile(
     r"\b(?:(?:мне|меня) (?:и|с)|(?:нам|нас) с) (?:ещ[её] |мо\w+ |одн\w+ )?"
     r"(?P<pair>одн\w*|коллег\w*|сменщи\w*|напарни\w*|повар\w*|помощни\w*|механик\w*|водител\w*)\b|"
     r"(?<!не )\b(?:мне|я|меня) (?P<alone>одному|одной|один|одна|самому|самой)\b|"
-    r"(?<!у )\bменя (?:одного|одну)\b|"  # «а меня одного оставили», not «у меня одного долг»
+    + _ME_ALONE_SET_APART
+    + r"|"
     + _FEW_WITH_ME
     + r"|"
     + _BUT_FEW_RE
