@@ -804,7 +804,8 @@ class Gazetteer:
         """A settlement from token i: after a marker (in lower case only when it is no ordinary word, or
         after «пгт» / «рп»), or right after «в / во / из» when it is no ordinary word («в Каргаске», not «в
         поле»), or standing alone between punctuation when it is no ordinary word and no first name (a
-        letter's heading «Хандыга.», not a signature «Анна»)."""
+        letter's heading «Хандыга.», not a signature «Анна») — the letter's first word before a full stop even
+        when it is a word («Ягодное. Работаю …»)."""
         after_preposition = (
             i > 0
             and folded[i - 1] in _SETTLEMENT_PREPOSITIONS
@@ -1275,8 +1276,9 @@ def _adjective_lemma(word: str) -> str:
 def _city_adjectives(name: str) -> list[str]:
     """The usual adjective of a town (`_city_adjective`) and the other regular formations, for names of
     organisations and districts: «рославль» → «рославльский», «рузаевка» → «рузаевский», «лиски» →
-    «лискинский», «прохладный» → «прохладненский», «вятские поляны» → «вятскополянский». A formation that
-    is wrong for a town is mostly a word nobody writes; irregular ones are in rules/place_words.yaml."""
+    «лискинский», «прохладный» → «прохладненский», «клинцы» → «клинцовский», «чусовой» → «чусовской»,
+    «вятские поляны» → «вятскополянский». A formation that is wrong for a town is mostly a word nobody writes;
+    irregular ones are in rules/place_words.yaml."""
     words = name.split()
     if len(words) == 2 and "-" not in name:
         first, last = words
@@ -1299,6 +1301,10 @@ def _city_adjectives(name: str) -> list[str]:
         variants.append(name[:-1] + "инский")  # «лискинский»
     if name.endswith(("ный", "ной", "ний")):
         variants.append(name[:-2] + "енский")  # «прохладненский»
+    if name.endswith("цы"):
+        variants.append(name[:-1] + "овский")  # «клинцовский»
+    if name.endswith("ой") and not name.endswith("ной"):
+        variants.append(name[:-2] + "ской")  # «чусовской»
     return variants
 
 
