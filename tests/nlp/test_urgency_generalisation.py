@@ -905,6 +905,12 @@ def _train_texts() -> frozenset[str]:
         "blind_batch650.jsonl",
         "blind_batch651.jsonl",
         "blind_batch652.jsonl",
+        "blind_batch653.jsonl",
+        "blind_batch654.jsonl",
+        "blind_batch655.jsonl",
+        "blind_batch656.jsonl",
+        "blind_batch657.jsonl",
+        "blind_batch658.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
