@@ -237,7 +237,6 @@ _GAP_SPACES_RE = re.compile(r" +")
 # names its town («...не платят. курган», «ооо трубопроводстрой, уфа», «златоуст. вызвала такси»)
 _ALONE_BEFORE_RE = re.compile(r"(?:^|[.!?,;:\n—–-])\s*$")
 _ALONE_AFTER_RE = re.compile(r"\s*(?:$|[.!?,;\n])")
-_HEADING_END_RE = re.compile(r"\.")
 _YEAR_BEFORE_RE = re.compile(r"\d\s*$")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?…\n])[\"»”)]*\s*$")
 _DOT_GAP_RE = re.compile(r"\. *")
@@ -846,7 +845,7 @@ class Gazetteer:
                 ordinary = False  # «под Медвежьегорском»: after «под» an adjective would end in «-ским»
             # the letter's very first word as its heading, a sentence of its own («Ягодное. Работаю на
             # автобазе …»): a place even when it is also a word (not «Мама, 79 лет, лежала …»: a town too)
-            heading = i == 0 and _HEADING_END_RE.match(text, toks[i + n - 1][2]) is not None
+            heading = i == 0 and text.startswith(".", toks[i + n - 1][2])
             if marker is None:
                 if (ordinary and not heading) or self._looks_like_person(toks, i, text):
                     continue
@@ -1158,9 +1157,13 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     return bool(_ALONE_BEFORE_RE.search(text, max(0, start - 3), start) and _ALONE_AFTER_RE.match(text, end))
 
 
-def _is_place_word(word: str) -> bool:
+def _first_parse_has(word: str, grammeme: str) -> bool:
     parses = morph.analyzer().parse(word)
-    return bool(parses) and "Geox" in parses[0].tag
+    return bool(parses) and grammeme in parses[0].tag
+
+
+def _is_place_word(word: str) -> bool:
+    return _first_parse_has(word, "Geox")
 
 
 def _is_ordinary_word(word: str) -> bool:
@@ -1169,8 +1172,7 @@ def _is_ordinary_word(word: str) -> bool:
 
 
 def _is_first_name(word: str) -> bool:
-    parses = morph.analyzer().parse(word)
-    return bool(parses) and "Name" in parses[0].tag
+    return _first_parse_has(word, "Name")
 
 
 def _is_ordinary_adjective(word: str) -> bool:
