@@ -713,7 +713,7 @@ class Gazetteer:
                 and (word[:1].isupper() or (i > 0 and folded[i - 1] in PREPOSITIONS))
             ):
                 entries = []
-                for lemma in morph.lemmas(word):
+                for lemma in sorted(morph.lemmas(word)):  # a set: sorted, so every run reads them alike
                     entries.extend(self.lemma_index.get(lemma, []))
                 if entries:
                     place = self._accept(entries, toks, i, 1, text)
@@ -940,7 +940,7 @@ class Gazetteer:
         regions_of = {r for c in candidates for e in self.forms[c] for r in e.regions}
         if len(regions_of) != 1 or morph.analyzer().word_is_known(word):
             return None  # a real word one letter away from a town («Казане»: a cauldron) is that word
-        return self.forms[next(iter(candidates))][0], next(iter(regions_of))
+        return self.forms[min(candidates)][0], next(iter(regions_of))  # min: the same entry in every run
 
     def org_region(self, text: str) -> str | None:
         """The region named inside organisation names, for a text that names no place: «АО "Уфимский
