@@ -911,6 +911,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch656.jsonl",
         "blind_batch657.jsonl",
         "blind_batch658.jsonl",
+        "blind_batch659.jsonl",
+        "blind_batch662.jsonl",
+        "blind_batch664.jsonl",
+        "blind_batch666.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
