@@ -915,6 +915,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch662.jsonl",
         "blind_batch664.jsonl",
         "blind_batch666.jsonl",
+        "blind_batch667.jsonl",
+        "blind_batch669.jsonl",
+        "blind_batch671.jsonl",
+        "blind_batch672.jsonl",
+        "blind_batch674.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
