@@ -1046,14 +1046,20 @@ _WE_RE = re.compile(r"\b(?:мы|нас|нам)\b")
 _PART_OF_TOTAL_RE = re.compile(
     r"(?<![\d\w])(?P<n>\d{1,5})\s+(?:человек\s+)?из\s+(?P<total>\d{1,5})(?![\d\w])"
 )
-_UNPAID_RE = re.compile(r"\bне\s+(?:получ|плат|выплат|выплач|выда|заплат|перечисл|начисл|оплач|пришл)")
+_UNPAID_VERB = r"не\s+(?:получ|плат|выплат|выплач|выда|заплат|перечисл|начисл|оплач|пришл)"
+_UNPAID_RE = re.compile(rf"\b{_UNPAID_VERB}")
+
+
+def _clause_of(text: str, match: re.Match[str]) -> tuple[int, int]:
+    """The start and end of the clause of the match (between «.», «!», «?», «;»)."""
+    start = max(text.rfind(ch, 0, match.start()) for ch in ".!?;") + 1
+    ends = [i for i in (text.find(ch, match.end()) for ch in ".!?;") if i >= 0]
+    return start, min(ends, default=len(text))
 
 
 def _unpaid_in_clause(text: str, match: re.Match[str]) -> bool:
-    """The clause of the match (between «.», «!», «?», «;») says someone was not paid."""
-    start = max(text.rfind(ch, 0, match.start()) for ch in ".!?;") + 1
-    ends = [i for i in (text.find(ch, match.end()) for ch in ".!?;") if i >= 0]
-    return _UNPAID_RE.search(text, start, min(ends, default=len(text))) is not None
+    """The clause of the match says someone was not paid."""
+    return _UNPAID_RE.search(text, *_clause_of(text, match)) is not None
 
 
 def _subset(folded: str, converted: str, total: int | None) -> int | None:
@@ -1232,6 +1238,152 @@ def _grievance_count(converted: str, staff: int) -> int | None:
     return max(counts) if counts else None
 
 
+# a majority paid while a part was not: «зарплату получили все, кроме …», «всем членам бригады перечислили …,
+# а мне нет», «остальные цеха получают вовремя», «двенадцать получили расчёт, а мы трое нет»; not «не
+# получили все», «все деньги», «остальное» (money) — matched on the folded text (ё kept or not)
+_PAY_VERB = r"(?:выплатил\w*|выплачивают|перечислил\w*|заплатил\w*|платят|начислил\w*)"
+_PAY_VERB_RE = re.compile(_PAY_VERB)
+# verbs of receiving or giving that speak of pay only beside a pay word in the clause («премию дали», not
+# «другим такие справки дают»)
+_PAID_VERB = (
+    rf"(?:{_PAY_VERB}|получил\w*|получают|выдал\w*|выдают|пришл\w*|перевели|дали|дают|предоставил\w*|"
+    r"предоставляют|подняли|повысили)"
+    # not the way all are paid («всем платят в конверте», «всем так начислили»)
+    # nor what all are paid («всем платят 14 000 на руки»)
+    r"(?!\s+(?:в\s+конверт|наличн|налом|так\b|тоже\b|одинаково|с\s+задержк|с\s+опоздани|поздно|не\s+вовремя|"
+    r"(?:по\s+)?\d))"
+)
+# people, not money or days, and not the writers themselves («нам всем выплачивают поздно»); other units («все
+# цеха», «другим отделам») only beside the whole firm's headcount: else the writers' unit may be all that is
+# counted («цех упаковки, 11 человек. … Остальные цеха зарплату получают»)
+_MANY_PAID = (
+    r"(?<!\bнам )(?<!\bнас )(?<!\bмы )"
+    r"(?:все(?!\s+(?:деньги|долги|суммы|ок\b))(?<!\bи все)|всем(?!\s+нам\b)|остальн(?:ым|ые|ых)|други(?:м|е)|"
+    r"весь\s+остальн\w+)"
+    r"(?!\s+(?:\d|дн|сутк|час))"
+)
+_UNITS = r"(?!\s+(?:цех|отдел|подразделен|бригад|участк|смен|филиал|площадк))"
+# within a clause part: no denial, no comma, dash or bracket between the many and the verb
+_NO_DENIAL = r"(?:(?!\b(?:не|так|тоже|также)\b)[^.!?;,—:()])"
+
+
+def _majority_paid_pattern(many: str) -> re.Pattern[str]:
+    return re.compile(
+        # «все остальные, кто вышел, премию получили»
+        rf"(?<![\w-]){many}\b(?:,\s*(?:кто|которы\w+)\b[^,.!?;]{{0,40}},)?"
+        rf"{_NO_DENIAL}{{0,40}}?(?<!\bне )\b{_PAID_VERB}\b|"
+        rf"(?<!\bне )\b{_PAID_VERB}\b{_NO_DENIAL}{{0,25}}?(?<![\w-]){many}\b|"
+        rf"(?:^|[.!?;]\s*)\d{{1,4}}\s+(?:человек\s+)?{_PAID_VERB}\b"
+    )
+
+
+_MAJORITY_PAID_RE = _majority_paid_pattern(_MANY_PAID + _UNITS)
+_UNITS_PAID_RE = _majority_paid_pattern(_MANY_PAID)
+_PAY_WORD_RE = re.compile(
+    r"зарплат|\bзп\b|аванс|расч[её]т|преми|отпуск|деньг|заработн|оклад|доплат|надбавк|"
+    # «за сентябрь получили все»
+    r"\bза\s+(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|прошл|месяц|квартал|вахт)"
+)
+# a clause about the part not paid: «…, а 35 человек из литейного участка не получили ничего», «кроме тех, кто
+# убирает корпус, — нас там 7 человек», «кроме него и ещё 2 человек»
+_UNPAID_PART_RE = re.compile(
+    rf"\b{_UNPAID_VERB}|\bне\s+(?:отпуска|дают|дали)|\bкроме\b|"
+    r"\bа\s+(?:мне|нам|мы|наш\w*)\b|\b(?:лишил|оштрафова|удержал|вычел|вычли|снял|срезал|урезал|задерж|никому)|"
+    r"\bбез\s+(?:зарплат|зп|денег)"
+)
+_PART_COUNT_RE = re.compile(
+    # said right with the unpaid verb: «остальным 60 не заплатили», «12 человек — не получила», «не получили
+    # примерно 150 — весь прокатный цех», «задержали бригаде, человек 12»
+    rf"(?<![\d\w])(?P<bare>\d{{1,4}})\s+(?:человек\w*\s+)?(?:[—-]\s+)?{_UNPAID_VERB}|"
+    r"\bчеловек\s+(?P<inverted>\d{1,4})\b(?!\s*(?:тыс|руб|р\b|%|[.,]\d))|"
+    r"\bне\s+(?:получ|выплат|заплат|перечисл|выда)\w*\s+(?:примерно\s+|около\s+|где-то\s+)?"
+    r"(?P<after>\d{1,4})\b(?!\s*(?:тыс|руб|р\b|%|[.,]\d))|"
+    # people counted in the clause: «кроме нашей бригады — 6 человек», «нас там 7», «кроме него и ещё 2»
+    rf"(?P<more>\bещ[её]\s+)?(?<![\d\w])(?P<n>\d{{1,4}})\s*(?:[а-яё]+(?:ых|их|ым|им)\s+)?{_WORKER_NOUN}|"
+    r"\b(?:нас|мы)(?:\s+(?:здесь|тут|там|всего))?\s+(?P<we>\d{1,4})\b"
+)
+_FROM_RE = re.compile(r"\bиз\b")
+_WRITER_UNPAID_RE = re.compile(
+    r"\bа\s+(?:вот\s+)?мне\b|\bкроме\s+меня\b|\bмне\s+не\b|\bя\s+(?:единственн|одн)(?:ая|ый|а|ой)\b"
+)
+
+
+# the others paid are money, not people, or not pay at all: «все получили по 3 тысячи аванса, а остального
+# нет», «всем выдали только аванс», «всем заплатили частично», «всем вместо зарплаты дают талоны»
+_PART_OF_PAY_RE = re.compile(
+    r"\bостальн(?:ое|ого)\b|\b(?:только|лишь)\s+аванс|\bчастичн|\bчасть\b|\bчастями\b|\bвместо\b"
+)
+# a number said as the size of a workplace or a staff («на заводе около 300 человек», «в бригаде из 40
+# человек», «всего нас в компании 45», «в штате 27 человек», «на объекте человек сорок»), not of a group
+# («всем её членам (11 человек)», «в сентябре 8 человек из бригады»)
+_STAFF_PLACE = (
+    r"(?:цех|бригад|смен|отдел|школ|завод|предприяти|фирм|компани|организаци|склад|объект|штат|коллектив|"
+    r"магазин|больниц|поликлиник|сад|учреждени|фабрик|комбинат|филиал|участк|звен|подразделени|контор|офис|"
+    r"салон|ресторан|кафе|гостиниц|центр|клиник|отделени|хозяйств|депо|парк|автоколонн|шахт|рудник|порт|"
+    r"терминал|стройк|площадк|сет|холдинг|служб|ферм|производств|базе|баз)\w*"
+)
+_STAFF_COUNT_RE = re.compile(
+    rf"(?:\b(?:в|на)\s+(?:[а-яё-]+\s+){{0,2}}?{_STAFF_PLACE}|\bвсего|\bштат\w*|\bиз|\bу\s+нас|"
+    # «в ООО «ЮграБурСервис» около 300 человек»
+    rf"\bв\s+{alternation(LOWER_CASE_FORMS)}\s+«[^«»]{{1,40}}»+)"
+    r"(?:\s+(?:нас|у\s+нас|работа\w+|трудится|трудятся|числится|числятся|из))*"
+    r"\s+(?:около\s+|почти\s+|примерно\s+|порядка\s+|более\s+|больше\s+|человек\s+)?(?P<n>\d{1,5})\b"
+)
+
+
+def _staff_size(converted: str, found: int) -> bool:
+    """Whether the text gives `found` as the size of a workplace or a staff (`_STAFF_COUNT_RE`)."""
+    return any(int(m.group("n")) == found for m in _STAFF_COUNT_RE.finditer(_normalise_counts(converted)))
+
+
+def majority_paid(folded: str) -> bool:
+    """Whether the text says most of the staff were paid (so the staff's number is not the unpaid one)."""
+    for match in _majority_pattern(folded).finditer(folded):
+        start, end = _clause_of(folded, match)
+        if _PART_OF_PAY_RE.search(folded, start, end):
+            continue
+        if _PAY_VERB_RE.search(match.group(0)) or _PAY_WORD_RE.search(folded, start, end):
+            return True
+    return False
+
+
+def _majority_pattern(folded: str) -> re.Pattern[str]:
+    return _UNITS_PAID_RE if _HEADCOUNT_RE.search(folded) else _MAJORITY_PAID_RE
+
+
+def _unpaid_part(converted: str, staff: int) -> int | None:
+    """The number of the part not paid when a majority was (`majority_paid`): a count of people smaller than
+    the staff in a clause that says who was not paid («…, а 35 человек … не получили»), the writer alone («а
+    мне нет»), else None (the text does not say how many); `converted` has its numerals in digits."""
+    converted = _normalise_counts(converted)
+    majority = _majority_pattern(converted)
+    for clause in re.split(r"[.!?;]", converted):
+        if not _UNPAID_PART_RE.search(clause):
+            continue
+        for m in _PART_COUNT_RE.finditer(clause):
+            told_before = _UNPAID_PART_RE.search(clause, 0, m.start()) is not None
+            if m.group("inverted") and not told_before:
+                continue  # «на объекте человек сорок, получили все, кроме …»: the staff
+            if said_of_unpaid := m.group("bare") or m.group("after") or m.group("inverted"):
+                # said right with the unpaid verb: it may be the number found itself
+                if 1 < int(said_of_unpaid) <= staff:
+                    return int(said_of_unpaid)
+                continue
+            n = int(m.group("n") or m.group("we"))
+            n += 1 if m.group("more") else 0  # «кроме него и ещё двоих»: the one and two more
+            # the number found itself only in a clause that does not tell of the paid majority nor of a part
+            # «из» it («всему нашему отделу, 12 чел, зп не платят», not «на заводе 300 человек, получили все,
+            # кроме нашего участка», «я единственная из всего коллектива (31 человек), кому не выплатили»)
+            whole = n == staff and (
+                told_before or not (majority.search(clause) or _FROM_RE.search(clause, 0, m.start()))
+            )
+            if 1 < n < staff or whole:
+                return n
+    if (own := _writers_own_count(converted)) is not None and 1 < own < staff:
+        return own  # «почему нас двоих «забыли»»
+    return 1 if _WRITER_UNPAID_RE.search(converted) else None
+
+
 def extract_workers(text: str) -> int | None:
     """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
     specific patterns find (the writer plus the others counts the writer: «кроме меня ещё 12» → 13; a range
@@ -1249,9 +1401,11 @@ def extract_workers(text: str) -> int | None:
     # numerals in words as digits, once («просто», «сорт»: no numeral words, nothing new to read)
     has_words = _NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded
     converted = _words_to_counts(folded) if has_words else folded
-    found = _subset(folded, converted, _largest_workers(folded)) if _ANY_DIGIT_RE.search(folded) else None
+    largest = _largest_workers(folded) if _ANY_DIGIT_RE.search(folded) else None
+    found = _subset(folded, converted, largest) if largest is not None else None
     if found is None and converted != folded:
-        found = _subset(converted, converted, _largest_workers(converted))
+        largest = _largest_workers(converted)
+        found = _subset(converted, converted, largest)
     if found is None and _PAIR_RE.search(folded):
         found = 2
     if found is None and (together := _WRITERS_TOGETHER_RE.search(folded)):
@@ -1266,6 +1420,17 @@ def extract_workers(text: str) -> int | None:
             own = _largest_workers(converted)
             few = own if own is not None and own < found else None
         found = few if few is not None else _writer_alone(folded)
+    elif (
+        found is not None
+        and found == largest
+        and found > 4
+        and majority_paid(folded)
+        and _staff_size(converted, found)
+    ):
+        # the largest number is the staff's when most of it were paid, unless it is the writers' only count
+        # of themselves («… кроме нашей смены. Нас восемь человек»)
+        if not _only_own_count(converted, found):
+            found = _unpaid_part(converted, found)
     if found is not None and (own := _writers_own_count(converted)) is not None and 1 < own < found:
         found = own  # «на заводе около 300 человек, … только мы — наш участок, нас одиннадцать»
     # «задержали только мне и Оксане», «всем, кроме меня и повара Дениса» → 2; «на подстанции около 50
@@ -1316,6 +1481,18 @@ _WRITERS_OWN_COUNT_RE = re.compile(
     + rf"|\bнаш\w*\s+{_GROUP}\s+из\s+(?P<m>\d{{1,4}})\b"
     + _NOT_PEOPLE_AFTER
 )
+
+
+# «мы, 12 диспетчеров», «мы, шесть человек»
+_WE_COUNTED_RE = re.compile(r"\bмы,?\s+(?P<n>\d{1,4})\b")
+
+
+def _only_own_count(converted: str, found: int) -> bool:
+    """Whether `found` is the only count the writers give of themselves («… кроме нашей смены. Нас восемь
+    человек», «мы, 12 диспетчеров»): then it is the unpaid part's, not the staff's."""
+    own = {int(m.group("n") or m.group("m")) for m in _WRITERS_OWN_COUNT_RE.finditer(converted)}
+    own |= {int(m.group("n")) for m in _WE_COUNTED_RE.finditer(converted)}
+    return own == {found}
 
 
 def _writers_own_count(converted: str) -> int | None:

@@ -549,6 +549,10 @@ class Gazetteer:
                 self.lemma_index.setdefault(key, []).append(entry)
         self._build_derived(city_region, words, not_places)
         self._build_settlements(settlements or [], official, not_places)
+        for adjective, place in (words.get("irregular_adjectives") or {}).items():
+            # «Тотемский округ» (Тотьма): a settlement's district whose adjective the rule gets wrong
+            if _fold(str(place)) not in city_region and self.settlements.get(_fold(str(place))):
+                self.settlement_adjectives[_fold(str(adjective))] = self.settlements[_fold(str(place))]
 
     def _build_settlements(
         self, settlements: list[dict[str, Any]], official: set[str], not_places: set[str]
@@ -571,7 +575,7 @@ class Gazetteer:
                 self.settlement_first_words.add(form.split(" ")[0])
                 if named_like_town:
                     self.settlements_named_like_towns.add(form)
-            if named_like_town or " " in nominative or "-" in nominative or len(nominative) < 4:
+            if named_like_town or " " in nominative or len(nominative) < 4:
                 continue
             if nominative.endswith(("ское", "цкое")):
                 adjective = nominative[:-2] + "ий"  # «Таврическое» → «Таврический район»

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from nlp.fastre import LowerPattern
+from nlp.facts import majority_paid
+from nlp.fastre import LowerPattern, fold_case
 
 RULES_PATH = Path(__file__).with_name("rules") / "urgency.yaml"
 ACCIDENT_REASON = "несчастный случай на производстве"
@@ -476,13 +477,17 @@ def assess(
         if "workplace_accident" in categories or not _injury_set_aside(folded, config):
             return True, ACCIDENT_REASON
     text = " ".join(folded)
+    # «всё» is not «все» there: the majority is read with its «ё»
+    most_paid = majority_paid(fold_case(" ".join(sentences)))
     wages = any(c in categories for c in WAGE_CODES) or arrears_told(text, config)
     if not wages and any(scores.get(c, 0.0) >= config.mass_min_score for c in WAGE_CODES):
         wages = not wages_paid(folded, config)
     # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое») and the
     # writers do not set themselves apart from it («всей бригаде перевели, кроме меня»)
-    whole_staff_unpaid = workers_affected is None and not (
-        config.all_but_writers is not None and config.all_but_writers.search(text)
+    whole_staff_unpaid = (
+        workers_affected is None
+        and not (config.all_but_writers is not None and config.all_but_writers.search(text))
+        and not most_paid
     )
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
@@ -510,10 +515,16 @@ def assess(
         or sentence_proba >= sentence_threshold
     )
     wages_alone = wages and not likely("occupational_safety") and not likely("workplace_accident")
-    if head_fires and wages_alone and workers_affected is not None and not _names_many_people(text, config):
+    if (
+        head_fires
+        and wages_alone
+        and workers_affected is not None
+        and (not _names_many_people(text, config) or most_paid)
+    ):
         # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
         # sign of a danger or an accident are the count's to decide, which said no above — unless the text
-        # names more people than were counted («никому — это 230 человек …, в бригаде осталось 4»)
+        # names more people than were counted («никому — это 230 человек …, в бригаде осталось 4») and not as
+        # a staff most of whom were paid («на складе 48 человек, … получили все, кроме нас четверых»)
         return False, None
     if (
         out_of_scope

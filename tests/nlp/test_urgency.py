@@ -311,6 +311,7 @@ def test_everyday_words(sentence: str, reason: str | None) -> None:
         # the whole staff paid but the writers
         (["Всей бригаде перевели аванс кроме меня."], None, (False, None)),
         (["Зарплату всем сотрудникам выплатили, кроме нас."], None, (False, None)),
+        (["Зарплату всем работникам перечислили, а нашему участку нет."], None, (False, None)),
         (["Задолжали мне полсотни тысяч."], None, (False, None)),
         (["Долг по зарплате больше сотни тысяч рублей."], None, (False, None)),
     ],
@@ -319,6 +320,15 @@ def test_mass_arrears_without_a_number(
     sentences: list[str], workers: int | None, expected: tuple[bool, str | None]
 ) -> None:
     assert assess(sentences, ["wage_arrears"], workers) == expected
+
+
+def test_a_staff_most_of_whom_were_paid_raises_no_mass_alarm_from_the_head() -> None:
+    # the staff's number in digits does not let the head call the unpaid few mass arrears
+    few = ["На складе 48 человек.", "Зарплату за март получили все, кроме нас четверых."]
+    many = ["На складе 48 человек.", "Зарплату за март не получил никто, нас четверо в смене."]
+    head = {"urgent_proba": 0.9, "urgent_threshold": 0.2}
+    assert assess(few, ["wage_arrears"], 4, **head) == (False, None)
+    assert assess(many, ["wage_arrears"], 4, **head) == (True, MASS)
 
 
 def test_out_of_scope_with_unpaid_wages_of_the_whole_staff() -> None:
