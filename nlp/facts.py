@@ -163,7 +163,7 @@ def extract_phones(text: str) -> list[str]:
 
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULT = (
-    r"(?P<mult>тысяч[аи]?|тыс\.?|тыщ\w*|т\.\s?р\.?|тр\b|к\b|k\b|косар[ьяей]\w*|косых|куск(?:а|ов)\b|"
+    r"(?P<mult>тысяч[аи]?|тыс\.?|тыщ\w*|тыр\b|т\.\s?р\.?|тр\b|к\b|k\b|косар[ьяей]\w*|косых|куск(?:а|ов)\b|"
     r"млн\.?|миллион(?:ов|а)?|лям(?:а|ов)?\b|млрд\.?|"
     r"миллиард(?:ов|а)?)"
 )
@@ -186,7 +186,7 @@ def _multiplier(word: str | None) -> float:
     if not word:
         return 1.0
     word = word.lower()
-    if word.startswith(("тыс", "тыщ", "т.", "тр", "к", "k")):  # «косаря», «кусков» too
+    if word.startswith(("тыс", "тыщ", "тыр", "т.", "тр", "к", "k")):  # «косаря», «кусков» too
         return 1e3
     if word.startswith(("млн", "миллион", "лям")):
         return 1e6
@@ -306,7 +306,45 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
     spans.extend(_kopeck_amounts(text, taken))
     spans.extend(_plain_amounts(text, folded, taken))
     spans.extend(_elliptic_amounts(text, folded, spans))
+    spans.extend(_listed_amounts(text, folded, spans))
     return sorted(spans)
+
+
+# an item of a dashed list of sums («опоздал — 1000, не улыбнулся — 500, телефон — 300»), not of hours, days,
+# people or percents
+_DASH_ITEM_RE = re.compile(
+    r"[—–-]\s*(?:ещ[её]\s+)?(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d{3,6})(?![\d\w%]|[.,]\d)"
+    r"(?!\s*(?:час|ч\b|мин|сек|лет|год|дн|дня|день|раз|шт|км|м\b|кг|кв|человек|чел|смен|%|процент))"
+)
+# what may lie between two items of one list: no sentence's end («руб.» is none)
+_ITEM_GAP_RE = re.compile(r"[^!?\n]{0,80}")
+_SENTENCE_END_RE = re.compile(r"\.\s+[«\"(]?[А-ЯЁA-Z]")
+
+
+def _listed_amounts(
+    text: str, folded: str, spans: list[tuple[int, int, float]]
+) -> list[tuple[int, int, float]]:
+    """The other items of a dashed list one of whose items is an amount already: «штрафы: опоздал на 5 минут —
+    1000 руб., не улыбнулся — 500, телефон на кассе — 300» → 500 and 300."""
+    items = list(_DASH_ITEM_RE.finditer(folded))
+    runs: list[list[re.Match[str]]] = []
+    for item in items:
+        gap = text[runs[-1][-1].end() : item.start()] if runs else ""
+        if runs and _ITEM_GAP_RE.fullmatch(gap) and not _SENTENCE_END_RE.search(gap):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    found: list[tuple[int, int, float]] = []
+    taken = [(s, e) for s, e, _ in spans]
+    for run in runs:
+        known = [m for m in run if _overlaps(m.start("num"), m.end("num"), taken)]
+        if not known or len(run) < 2:
+            continue
+        for m in run:
+            number = _parse_number(m.group("num"))
+            if number and number >= 100 and not _overlaps(m.start("num"), m.end("num"), taken):
+                found.append((m.start("num"), m.end("num"), number))
+    return found
 
 
 # a number written with a thousands separator («26 000», «1 700 000») is money in a sentence about money
@@ -479,7 +517,8 @@ _ELLIPTIC_AFTER_RE = re.compile(
     r"(?:вместо(?:\s+(?:положенн|обещанн|оговор[её]нн|заявленн|прежн|законн)\w*)?|остальн(?:ые|ое)|"
     r"заплатил\w*|выплатил\w*|дал\w*|плат\w*|брал\w*|получ\w*|обещали|из\s+них|"
     r"потом|теперь|сейчас|стало|стала|осталось|остаётся|остается|осталась|вычли|удержали|срезали|то|"
-    r"перевел\w*|перевёл|перечислил\w*|начислил\w*|отдал\w*|пришл\w*|выходит)"
+    r"перевел\w*|перевёл|перечислил\w*|начислил\w*|отдал\w*|пришл\w*|выходит|по\s+факту|"
+    r"за\s+(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*)"
     r"\s+(?:только\s+|всего\s+|лишь\s+|по\s+|около\s+|примерно\s+|почти\s+)?" + _ELLIPTIC_NUMBER
 )
 # another worker's share: «у меня 41 тысяча, у него около 36», «74 тыс., у двух других примерно по 60»,
@@ -488,8 +527,11 @@ _ELLIPTIC_SHARE_RE = re.compile(
     r"\s*[.,;]?\s*(?:а\s+)?(?:у\s+(?:него|не[её]|них|меня|(?:\w+\s+)?други\w*|остальн\w*|каждого|второго|напарни\w*|"
     r"коллег\w*)|кто)\s+(?:по\s+|(?:около|примерно|где-то|почти)\s+(?:по\s+)?)?" + _ELLIPTIC_NUMBER
 )
+# «с 45 до 22 тыс.», «то 20, то 15 тысяч», «две последние зарплаты (60 и 65 тысяч)»
 _ELLIPTIC_BEFORE_RE = re.compile(
-    r"(?:(?<![\w])с|(?<![\w])от|(?<![\w])то)\s+" + _ELLIPTIC_NUMBER + r"\s*(?:,?\s*то|до|-|–)\s*$"
+    r"(?:(?<![\w])(?:с|от|то)\s+|(?<![\w\d.,])(?=\d{1,3}(?:[.,]\d)?\s+и\s*$))"
+    + _ELLIPTIC_NUMBER
+    + r"\s*(?:,?\s*то|до|-|–|и)\s*$"
 )
 
 
@@ -880,9 +922,9 @@ _NUMERAL_FORMS: dict[int, str] = {
     5: r"пять|пяти|пятью|пятеро|пятерых|пятерым",
     6: r"шесть|шести|шестью|шестеро|шестерых|шестерым",
     7: r"семь|семи|семеро|семерых|семерым",
-    8: r"восемь|восьми|восемью|восьмью|восьмеро|восьмерых",
-    9: r"девять|девяти|девятью|девятеро|девятерых",
-    10: r"десять|десяти|десятью|десятеро|десятерых",
+    8: r"восемь|восьми|восемью|восьмью|восьмеро|восьмерых|восьмерым",
+    9: r"девять|девяти|девятью|девятеро|девятерых|девятерым",
+    10: r"десять|десяти|десятью|десятеро|десятерых|десятерым",
     11: r"одинн?адцат(?:ь|и|ью)",  # «одинадцать»: a common typo
     12: r"двенадцат(?:ь|и|ью)",
     13: r"тринадцат(?:ь|и|ью)",
@@ -1301,6 +1343,8 @@ _PART_COUNT_RE = re.compile(
     r"\bчеловек\s+(?P<inverted>\d{1,4})\b(?!\s*(?:тыс|руб|р\b|%|[.,]\d))|"
     r"\bне\s+(?:получ|выплат|заплат|перечисл|выда)\w*\s+(?:примерно\s+|около\s+|где-то\s+)?"
     r"(?P<after>\d{1,4})\b(?!\s*(?:тыс|руб|р\b|%|[.,]\d))|"
+    # the clause's subject: «Десятерым, кого перевели на новый блок, не выплатили зарплату»
+    r"^\s*(?P<lead>\d{1,4})(?=\s*,|\s+(?:не|кто|кого|которы\w*)\b)|"
     # people counted in the clause: «кроме нашей бригады — 6 человек», «нас там 7», «кроме него и ещё 2»
     rf"(?P<more>\bещ[её]\s+)?(?<![\d\w])(?P<n>\d{{1,4}})\s*(?:[а-яё]+(?:ых|их|ым|им)\s+)?{_WORKER_NOUN}|"
     r"\b(?:нас|мы)(?:\s+(?:здесь|тут|там|всего))?\s+(?P<we>\d{1,4})\b"
@@ -1367,7 +1411,12 @@ def _unpaid_part(converted: str, staff: int) -> int | None:
             told_before = _UNPAID_PART_RE.search(clause, 0, m.start()) is not None
             if m.group("inverted") and not told_before:
                 continue  # «на объекте человек сорок, получили все, кроме …»: the staff
-            if said_of_unpaid := m.group("bare") or m.group("after") or m.group("inverted"):
+            if (
+                said_of_unpaid := m.group("bare")
+                or m.group("after")
+                or m.group("inverted")
+                or m.group("lead")
+            ):
                 # said right with the unpaid verb: it may be the number found itself
                 if 1 < int(said_of_unpaid) <= staff:
                     return int(said_of_unpaid)

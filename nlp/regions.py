@@ -135,7 +135,8 @@ STREET_MARKERS = frozenset(
 )
 _WORK_CONTEXT_RE = re.compile(
     r"работа\w*|работ[уе]\b|тружусь|устроил\w*|филиал\w*|завод\w*|склад\w*|цех\w*|вахт\w*|"
-    r"объект\w*|магазин\w*|предприяти\w*|трудоустро\w*|мест\w* работы|езжу\s+(?:на\s+\w+\s+)?во?\s*$",
+    r"объект\w*|магазин\w*|предприяти\w*|трудоустро\w*|мест\w* работы|месторождени\w*|шахт\w*|рудник\w*|"
+    r"стройк\w*|езжу\s+(?:на\s+\w+\s+)?во?\s*$",
     re.IGNORECASE,
 )
 # a head office, a registration, a birthplace or a trip: not where the work is, when another place is named
@@ -143,6 +144,9 @@ _AWAY_CONTEXT_RE = re.compile(
     r"главн\w* офис\w*|головн\w*|центральн\w* офис\w*|зарегистрир\w*|регистраци\w*|юридическ\w* адрес\w*|"
     r"юр\.? ?адрес\w*|родом|родил\w*|прописк\w*|прописан\w*|в командировк\w*|"
     r"командирова\w*|учредител\w*|владел\w* (?:из|в)|сидит|из офиса|"
+    # a transfer ahead: «с 1 января я перевожусь в филиал в Мурманске»; a place set aside: «(Ярославская
+    # область, не Ростов-на-Дону)» (not «а не Сургутский район»: that one is meant)
+    r"перевож\w*|переводят|[,(]\s*не\s+(?:в\s+|во\s+)?$|"
     # others' trips: «начальство уехало в Москву», «директор улетел в Сочи», «отправили на обучение в Казань»
     r"уехал\w*|уезжа\w*|улетел\w*|улета\w*|укатил\w*|смотал\w*|съездил\w*|на обучени\w*|на учеб\w*|"
     r"на курсы|на повышени\w* квалификации|в отпуск\w*|"
@@ -177,6 +181,15 @@ _RESIDENCE_RE = re.compile(
     r"(?:живу|живём|живем|проживаю|проживаем)\s+(?:[а-яё]+\s+){0,2}?во?\s+"
     r"(?:(?:г|гор|пос|пгт|с|ст)\.\s*|(?:городе|посёлке|поселке|селе|деревне|станице)\s+)?$",
     re.IGNORECASE,
+)
+# between a town and its subject: «Орске Оренбургской области», «Белорецке (Башкирия)», «Ишиме, Тюменской»
+_APPOSITION_RE = re.compile(r"[\s,(]{1,3}")
+_OPENS_BRACKET_RE = re.compile(r"\(\s*$")
+_REMOTE_RE = re.compile(
+    r"удал[её]нн|на удал[её]нк|дистанционн|работа\w*(?:\s+[\w-]+){0,3}\s+из дома\b", re.IGNORECASE
+)
+_ABBREVIATION_END_RE = re.compile(
+    r"(?:^|[\s(«])(?:г|гор|пос|пгт|с|ст|д|п|х|обл|ул|юр|им|пр|просп|наб|мкр|р-н|р|руб|тыс|т)$", re.IGNORECASE
 )
 _CLAUSE_END_RE = re.compile(r"[.;!?\n(]|,\s*(?:а|но|хотя|однако|сам[аи]?)\s|\s(?:а|но)\s")
 _QUOTED_RE = re.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"")
@@ -1194,9 +1207,14 @@ def _is_place_in_locative(word: str) -> bool:
 
 
 def _clause_before(text: str, start: int, floor: int = 0) -> str:
-    """Up to 60 characters before `start` (not before `floor`), from the start of their last clause."""
+    """Up to 60 characters before `start` (not before `floor`), from the start of their last clause (the full
+    stop of an abbreviation ends none: «работаю в г. Казани», «юр. адрес — Самара»)."""
     before = text[max(0, start - 60, floor) : start]
-    ends = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
+    ends = [
+        m.end()
+        for m in _CLAUSE_END_RE.finditer(before)
+        if m.group() != "." or not _ABBREVIATION_END_RE.search(before, 0, m.start())
+    ]
     return before[ends[-1] :] if ends else before
 
 
@@ -1204,7 +1222,9 @@ def _context(place: Place, text: str, previous_end: int) -> str:
     """What a mention is about: "away" (head office, registration, birth, a trip), "residence" (the town the
     writer lives in, named right after «живу в»), "home" (other words for where the writer is from or lives),
     "work" or "plain"; read from its own clause only («Главный офис в Москве, а работаю в Казани»)."""
-    before = _clause_before(text, place.start, previous_end)
+    # a place that opens a bracket is said of what comes before it: «на месторождении (ЯНАО)»
+    opened = _OPENS_BRACKET_RE.search(text, max(0, place.start - 3), place.start)
+    before = _clause_before(text, opened.start() if opened else place.start, previous_end)
     if _FROM_RE.search(before) and _MOVED_RE.search(_clause_before(text, place.start)):
         return "away"  # «переехал в Абакан из Тывы»: where the writer came from
     if _WORK_AFTER_RE.match(text, place.end):
@@ -1231,11 +1251,24 @@ def resolve(places: list[Place], text: str | None = None) -> str | None:
     organisation's name («АО "Уфимский моторостроительный завод"») is taken."""
     found = [p for p in places if p.region]
     if found and text is not None:
-        contexts = []
+        contexts: list[str] = []
         previous_end = 0
-        for place in found:
-            contexts.append(_context(place, text, previous_end))
+        for i, place in enumerate(found):
+            if (
+                i
+                and _APPOSITION_RE.fullmatch(text, previous_end, place.start)
+                and found[i - 1].region == place.region
+            ):
+                # «живу в Орске Оренбургской области», «в Белорецке (Башкирия)»: the subject named with its
+                # town is said of what the town is
+                contexts.append(contexts[-1])
+            else:
+                contexts.append(_context(place, text, previous_end))
             previous_end = place.end
+        if _REMOTE_RE.search(text) and any(c in ("residence", "home") for c in contexts):
+            # remote work is done where the writer lives («живу в Смоленске, работаю удалённо в ООО …
+            # (Москва)»): the employer's town is its office
+            contexts = ["work" if c in ("residence", "home") else "away" for c in contexts]
         # the town the writer lives in stands for the job's place when no mention is about work: the other
         # places of a long letter are a mother's village, a hospital, a daughter's city
         residence_first = "work" not in contexts and any(
