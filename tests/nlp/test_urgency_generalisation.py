@@ -939,6 +939,11 @@ def _train_texts() -> frozenset[str]:
         "blind_batch692.jsonl",
         "blind_batch693.jsonl",
         "blind_batch694.jsonl",
+        "blind_batch698.jsonl",
+        "blind_batch699.jsonl",
+        "blind_batch700.jsonl",
+        "blind_batch701.jsonl",
+        "blind_batch702.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
