@@ -230,6 +230,11 @@ _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS | _MUNICIPAL_WORDS
 # Советском и Октябрьском районах», «Октябрьского округа», «в Советском районном суде»
 _CITY_PART_STARTS = ("район", "р-н", "улус", "округ", "микрорайон")
 # an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
+# a firm's branch named by its town, in lower case after «в / на»: «в мурманском филиале», «на воронежском
+# складе», «в московском офисе»
+_BRANCH_RE = re.compile(
+    r"(?:филиал|подразделени|представительств|офис|склад|магазин|цех|участк|отделени)(?:е|а|у|ом|и|ю|ем|ии)?"
+)
 _INSTITUTION_RE = re.compile(
     r"университет|институт|колледж|техникум|академи|больниц|црб|цгб|поликлиник|госпитал|роддом|перинатальн|"
     r"диспансер|завод|комбинат|аэропорт|метрополитен|водоканал|гортранс|электротранс|театр|филармони|цирк|"
@@ -751,10 +756,10 @@ class Gazetteer:
                 if place is not None:
                     places.append(place)
                     matched = 1
-            if (
-                not matched
-                and (word[:1].isupper() or (i + 1 < len(folded) and folded[i + 1] in _HOSPITAL_ABBREVIATIONS))
+            if not matched and (
+                (word[:1].isupper() or (i + 1 < len(folded) and folded[i + 1] in _HOSPITAL_ABBREVIATIONS))
                 and self._institution_of_place(folded, i)
+                or _branch_of_place(toks, folded, i)
             ):
                 region = self.adjectives.get(morph.lemma(folded[i]))
                 # «Омского государственного технического университета», «Рязанская ЦРБ», «котласская црб»
@@ -1204,6 +1209,17 @@ def _is_ordinary_adjective(word: str) -> bool:
 
 def _is_place_in_locative(word: str) -> bool:
     return any("Geox" in p.tag and ({"loct", "loc2"} & p.tag.grammemes) for p in morph.analyzer().parse(word))
+
+
+def _branch_of_place(toks: list[tuple[str, int, int]], folded: list[str], i: int) -> bool:
+    """An adjective after «в / на» right before a branch's noun («в мурманском филиале», «на Искитимском
+    участке»; not «на Астраханской. Участковый …»)."""
+    return (
+        0 < i < len(folded) - 1
+        and folded[i - 1] in ("в", "во", "на")
+        and bool(_BRANCH_RE.fullmatch(folded[i + 1]))
+        and toks[i + 1][1] - toks[i][2] == 1
+    )
 
 
 def _clause_before(text: str, start: int, floor: int = 0) -> str:

@@ -282,6 +282,11 @@ def test_workers_counts(text: str, workers: int | None) -> None:
     assert F.extract_workers(text) == workers
 
 
+def test_a_full_number_lends_no_thousands() -> None:
+    # «22 500» is no «22» sharing the thousands of «18 тыс.»
+    assert 22000.0 not in F.extract_amounts("Задолжал: за август 18 тыс., за сентябрь 22 500. Я повар.")
+
+
 @pytest.mark.parametrize(
     ("text", "amounts"),
     [
@@ -363,6 +368,7 @@ def test_collective_numerals_that_are_not_a_count(text: str) -> None:
         ("обещали 60 тыр на руки, по факту 42", [60000.0, 42000.0]),
         ("За январь должны 32 тысячи, за февраль 35.", [32000.0, 35000.0]),
         ("Две последние зарплаты (60 и 65 тысяч) пришли с опозданием.", [60000.0, 65000.0]),
+        ("За май 30, за июнь 28 тысяч, за июль ничего не начислили.", [30000.0, 28000.0]),
         ("Муж получал пенсию 28 тысяч, у меня 16.", [28000.0, 16000.0]),
         ("Мне должны 50 тысяч, у меня 3 ребенка.", [50000.0]),
         ("мне должны 50 тысяч, у него 3 ребенка", [50000.0]),
