@@ -944,6 +944,12 @@ def _train_texts() -> frozenset[str]:
         "blind_batch700.jsonl",
         "blind_batch701.jsonl",
         "blind_batch702.jsonl",
+        "blind_batch705.jsonl",
+        "blind_batch706.jsonl",
+        "blind_batch707.jsonl",
+        "blind_batch708.jsonl",
+        "blind_batch709.jsonl",
+        "blind_batch710.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
