@@ -477,24 +477,30 @@ def assess(
         if "workplace_accident" in categories or not _injury_set_aside(folded, config):
             return True, ACCIDENT_REASON
     text = " ".join(folded)
-    # «всё» is not «все» there: the majority is read with its «ё»
-    most_paid = majority_paid(fold_case(" ".join(sentences)))
     wages = any(c in categories for c in WAGE_CODES) or arrears_told(text, config)
     if not wages and any(scores.get(c, 0.0) >= config.mass_min_score for c in WAGE_CODES):
         wages = not wages_paid(folded, config)
-    # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое») and the
-    # writers do not set themselves apart from it («всей бригаде перевели, кроме меня»)
-    whole_staff_unpaid = (
-        workers_affected is None
-        and not (config.all_but_writers is not None and config.all_but_writers.search(text))
-        and not most_paid
-    )
+
+    def most_paid() -> bool:
+        # read on the text with its «ё»: «и всё» is no «все»
+        return majority_paid(fold_case(" ".join(sentences)))
+
+    def whole_staff_unpaid() -> bool:
+        # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое»), the
+        # writers do not set themselves apart from it («всей бригаде перевели, кроме меня») and it was not
+        # mostly paid
+        return (
+            workers_affected is None
+            and not (config.all_but_writers is not None and config.all_but_writers.search(text))
+            and not most_paid()
+        )
+
     if wages and not out_of_scope:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason
-        if whole_staff_unpaid and any(p.search(text) for p in config.mass_patterns):
+        if any(p.search(text) for p in config.mass_patterns) and whole_staff_unpaid():
             return True, config.mass_reason
-        if whole_staff_unpaid and any(p.search(text) for p in config.mass_plural_patterns):
+        if any(p.search(text) for p in config.mass_plural_patterns) and whole_staff_unpaid():
             return True, config.mass_reason
     if (
         out_of_scope
@@ -503,7 +509,7 @@ def assess(
         and arrears_told(text, config)
         and (
             (workers_affected is not None and workers_affected >= config.mass_min_workers)
-            or (whole_staff_unpaid and any(p.search(text) for p in config.mass_patterns))
+            or (any(p.search(text) for p in config.mass_patterns) and whole_staff_unpaid())
         )
     ):
         # «всей смене не выдали зарплату», «у нас на комбинате почти 200 человек без зарплаты» in a letter
@@ -519,7 +525,7 @@ def assess(
         head_fires
         and wages_alone
         and workers_affected is not None
-        and (not _names_many_people(text, config) or most_paid)
+        and (not _names_many_people(text, config) or most_paid())
     ):
         # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
         # sign of a danger or an accident are the count's to decide, which said no above — unless the text
