@@ -229,12 +229,11 @@ _NEXT_WORDS = _DISTRICT_WORDS | _REGION_WORDS | _MUNICIPAL_WORDS
 # a city's district or a rural district named by an adjective, up to three words on: «на Советском районе», «в
 # Советском и Октябрьском районах», «Октябрьского округа», «в Советском районном суде»
 _CITY_PART_STARTS = ("район", "р-н", "улус", "округ", "микрорайон")
-# an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
-# a firm's branch named by its town, in lower case after «в / на»: «в мурманском филиале», «на воронежском
-# складе», «в московском офисе»
+# a firm's branch named by its town after «в / на»: «в мурманском филиале», «на Искитимском участке»
 _BRANCH_RE = re.compile(
     r"(?:филиал|подразделени|представительств|офис|склад|магазин|цех|участк|отделени)(?:е|а|у|ом|и|ю|ем|ии)?"
 )
+# an institution named after its town or region: «Омский государственный университет», «Рязанская ЦРБ»
 _INSTITUTION_RE = re.compile(
     r"университет|институт|колледж|техникум|академи|больниц|црб|цгб|поликлиник|госпитал|роддом|перинатальн|"
     r"диспансер|завод|комбинат|аэропорт|метрополитен|водоканал|гортранс|электротранс|театр|филармони|цирк|"
@@ -757,8 +756,10 @@ class Gazetteer:
                     places.append(place)
                     matched = 1
             if not matched and (
-                (word[:1].isupper() or (i + 1 < len(folded) and folded[i + 1] in _HOSPITAL_ABBREVIATIONS))
-                and self._institution_of_place(folded, i)
+                (
+                    (word[:1].isupper() or (i + 1 < len(folded) and folded[i + 1] in _HOSPITAL_ABBREVIATIONS))
+                    and self._institution_of_place(folded, i)
+                )
                 or _branch_of_place(toks, folded, i)
             ):
                 region = self.adjectives.get(morph.lemma(folded[i]))
@@ -1261,10 +1262,11 @@ def _context(place: Place, text: str, previous_end: int) -> str:
 def resolve(places: list[Place], text: str | None = None) -> str | None:
     """The complaint's region. Mentions about a head office, a registration, a birthplace or a trip count
     only when nothing else is named, and the writer's home only when no other place is, except that the town
-    the writer lives in wins when no mention is about work; then subject names
-    beat cities, and among them the best score wins: one point per mention, more where the sentence is about
-    work («работаю в …», «филиал в …»); ties go to the first mention. With no place at all, a place inside an
-    organisation's name («АО "Уфимский моторостроительный завод"») is taken."""
+    the writer lives in wins when no mention is about work, and for remote work; a subject named right after
+    its town shares what the town's mention is about; then subject names beat cities, and among them the best
+    score wins: one point per mention, more where the sentence is about work («работаю в …», «филиал в …»);
+    ties go to the first mention. With no place at all, a place inside an organisation's name («АО "Уфимский
+    моторостроительный завод"») is taken."""
     found = [p for p in places if p.region]
     if found and text is not None:
         contexts: list[str] = []
