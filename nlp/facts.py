@@ -1371,7 +1371,7 @@ _STAFF_PLACE = (
     r"(?:цех|бригад|смен|отдел|школ|завод|предприяти|фирм|компани|организаци|склад|объект|штат|коллектив|"
     r"магазин|больниц|поликлиник|сад|учреждени|фабрик|комбинат|филиал|участк|звен|подразделени|контор|офис|"
     r"салон|ресторан|кафе|гостиниц|центр|клиник|отделени|хозяйств|депо|парк|автоколонн|шахт|рудник|порт|"
-    r"терминал|стройк|площадк|сет|холдинг|служб|ферм|производств|базе|баз)\w*"
+    r"терминал|стройк|площадк|сет|холдинг|служб|ферм|производств|баз)\w*"
 )
 _STAFF_COUNT_RE = re.compile(
     rf"(?:\b(?:в|на)\s+(?:[а-яё-]+\s+){{0,2}}?{_STAFF_PLACE}|\bвсего|\bштат\w*|\bиз|\bу\s+нас|"
@@ -1451,8 +1451,9 @@ def extract_workers(text: str) -> int | None:
     23 не заплатили», see `_subset`), the people a grievance verb is said of («в цехе 80 человек … премию
     сняли у 25 сварщиков», see `_grievance_count`), the writer with one or two others («из 50 человек не
     заплатили только мне и ещё одной», «в цехе 60 человек, а не получили я и ещё две»), the writer alone when
-    the others were paid («в смене 20 человек, всем зп пришла, а мне нет»), and the writers' own count («на
-    заводе около 300 человек, … нас одиннадцать», see `_writers_own_count`)."""
+    the others were paid («в смене 20 человек, всем зп пришла, а мне нет»), the unpaid part of a staff most of
+    whom were paid («на заводе 300 человек, … получили все, кроме нас — нас семеро», see `_unpaid_part`), and
+    the writers' own count («на заводе около 300 человек, … нас одиннадцать», see `_writers_own_count`)."""
     folded = _blank_shifts(fold_case(text))
     # numerals in words as digits, once («просто», «сорт»: no numeral words, nothing new to read)
     has_words = _NUMERAL_ONE_RE.search(folded) or "десят" in folded or "дюжин" in folded
