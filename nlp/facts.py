@@ -1331,7 +1331,7 @@ _UNITS_PAID_RE = _majority_paid_pattern(_MANY_PAID)
 _PAY_WORD_RE = re.compile(
     r"зарплат|\bзп\b|аванс|расч[её]т|преми|отпуск|деньг|заработн|оклад|доплат|надбавк|"
     # «за сентябрь получили все»
-    r"\bза\s+(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|прошл|месяц|квартал|вахт)"
+    rf"\bза\s+(?:{_MONTH}|прошл|месяц|квартал|вахт)"
 )
 # a clause about the part not paid: «…, а 35 человек из литейного участка не получили ничего», «кроме тех, кто
 # убирает корпус, — нас там 7 человек», «кроме него и ещё 2 человек»
@@ -1544,18 +1544,21 @@ _WRITERS_OWN_COUNT_RE = re.compile(
 _WE_COUNTED_RE = re.compile(r"\bмы,?\s+(?P<n>\d{1,4})\b")
 
 
+def _own_counts(converted: str) -> list[int]:
+    """The numbers the writers give of themselves («нас 11», «нашей бригаде из 5 человек»)."""
+    return [int(m.group("n") or m.group("m")) for m in _WRITERS_OWN_COUNT_RE.finditer(converted)]
+
+
 def _only_own_count(converted: str, found: int) -> bool:
     """Whether `found` is the only count the writers give of themselves («… кроме нашей смены. Нас восемь
     человек», «мы, 12 диспетчеров»): then it is the unpaid part's, not the staff's."""
-    own = {int(m.group("n") or m.group("m")) for m in _WRITERS_OWN_COUNT_RE.finditer(converted)}
-    own |= {int(m.group("n")) for m in _WE_COUNTED_RE.finditer(converted)}
+    own = set(_own_counts(converted)) | {int(m.group("n")) for m in _WE_COUNTED_RE.finditer(converted)}
     return own == {found}
 
 
 def _writers_own_count(converted: str) -> int | None:
     """The largest number the writers give of themselves («нас 11»), or None."""
-    counts = [int(m.group("n") or m.group("m")) for m in _WRITERS_OWN_COUNT_RE.finditer(converted)]
-    return max(counts) if counts else None
+    return max(_own_counts(converted), default=None)
 
 
 # ---------------------------------------------------------------------------------------------- organisations
