@@ -179,6 +179,7 @@ _HUNDREDS_AFTER_THOUSANDS_RE = re.compile(
     rf"\s*(?P<rest>\d{{1,3}})(?![\d\w.,]|[.,]\d)(?:\s?{_CURRENCY}|(?=\s*(?:[.,;:!?)]|$|вместо\b|а\s)))",
     re.IGNORECASE,
 )
+_THREE_DIGITS_AFTER_THOUSANDS_RE = re.compile(r"\s?(?P<rest>\d{3})(?![\d\w%]|[.,]\d|\s?\d)")
 _KOPECKS_RE = re.compile(r"\s?(?P<kop>\d{1,2})\s?(?:коп\.?|копе[её]к\w*|к\.)(?![\w])", re.IGNORECASE)
 
 
@@ -195,9 +196,10 @@ def _multiplier(word: str | None) -> float:
     return 1.0
 
 
-_RANGE_RE = re.compile(
-    rf"(?<![\d\w.,])(?P<a>{_NUMBER})\s?[-–]\s?(?=(?:{_NUMBER})\s?(?:{_MULT}|{_CURRENCY}))", re.IGNORECASE
-)
+# the lower end of a range whose upper end is an amount already: «500-1000 руб.», «по 10-15 тысяч», «по
+# 2 000–2 500 в день»
+_RANGE_RE = re.compile(rf"(?<![\d\w.,])(?P<a>{_NUMBER})\s?[-–]\s?(?=\d)")
+_NUMBER_RE = re.compile(_NUMBER)
 _OUT_OF_RE = re.compile(rf"\s*из\s+(?P<b>{_NUMBER})(?![\d\w])")
 # numbers that are money by their context, without a currency word: «платят 1500 в день», «штраф 5000»,
 # «оклад до 16 000»; only from 300 up, so counts of hours and shifts never qualify
@@ -263,6 +265,12 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
         factor = _multiplier(mult)
         end = match.end()
         rest = _HUNDREDS_AFTER_THOUSANDS_RE.match(text, end) if factor == 1e3 else None
+        if factor == 1e3 and not rest and not currency:
+            # «17 тысяч 600», «сняли 7 тысяч 300 при зарплате …»: three digits after the thousands that count
+            # nothing
+            rest = _THREE_DIGITS_AFTER_THOUSANDS_RE.match(text, end)
+            if rest and _counts_something(text, rest.end()):
+                rest = None
         kopecks = _KOPECKS_RE.match(text, end) if factor == 1.0 else None
         if rest:
             number, end = number + int(rest.group("rest")) / 1e3, rest.end()
@@ -274,13 +282,6 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             second = _parse_number(out_of.group("b"))
             if second:
                 spans.append((out_of.start("b"), out_of.end("b"), round(second * factor, 2)))
-    for match in _RANGE_RE.finditer(text):
-        following = next((s for s in spans if s[0] == match.end()), None)
-        number = _parse_number(match.group("a"))
-        if following and number:
-            full = _parse_number(_MONEY_RE.match(text, match.end()).group("num"))  # type: ignore[union-attr]
-            factor = following[2] / full if full else 1.0
-            spans.append((match.start("a"), match.end("a"), round(number * factor, 2)))
     taken = [(s, e) for s, e, _ in spans]
     folded = fold_case(text)
     for pattern in _BARE_MONEY_RES:
@@ -297,6 +298,14 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             if number and 300 <= number < 10_000_000 and (rate or not year):
                 spans.append((start, end, number))
                 taken.append((start, end))
+    for match in _RANGE_RE.finditer(text):
+        following = next((s for s in spans if s[0] == match.end()), None)
+        number = _parse_number(match.group("a"))
+        if following and number and not _overlaps(match.start("a"), match.end("a"), taken):
+            full = _parse_number(_NUMBER_RE.match(text, match.end()).group())  # type: ignore[union-attr]
+            factor = following[2] / full if full else 1.0
+            spans.append((match.start("a"), match.end("a"), round(number * factor, 2)))
+            taken.append((match.start("a"), match.end("a")))
     for match in _THOUSANDS_FIRST_RE.finditer(folded):
         start, end = match.start("num"), match.end("num")
         if not _overlaps(start, end, taken):
@@ -577,11 +586,15 @@ _SLANG_MONEY = {
     "сороковник": 40_000,
     "косар": 1_000,
     "пятихатк": 500,
+    "пятнашк": 15_000,
+    "сотк": 100_000,  # «зарплата сотка», «получал сотку»; a land plot's «сотка» follows no word about pay
 }
 _SLANG_MONEY_RE = LowerPattern(
     r"(?:зарплат\w*|зп|з/п|оклад\w*|плат\w*|заплатил\w*|дали|дают|получа\w*|получил\w*|обещал\w*|должн\w*|"
-    r"премия|премию|аванс|выдал\w*|выплатил\w*|минус|штраф\w*)\s+(?:\w+\s+){0,1}?(?:только\s+|всего\s+|по\s+)?"
-    r"(?P<w>полтинник|полтос|двадцатк[аиуе]|тридцатк[аиуе]|сороковник|косар[ьяю]|пятихатк[аиуеу])(?![\w-])"
+    r"премия|премию|аванс|выдал\w*|выплатил\w*|минус|штраф\w*)\s+(?:\w+\s+){0,1}?"
+    r"(?:только\s+|всего\s+|по\s+|с\s+|до\s+|около\s+|под\s+)?"
+    r"(?P<w>полтинник[аеу]?|полтос[аеу]?|двадцатк[аиуе]|тридцатк[аиуе]|сороковник[аеу]?|косар[ьяю]|"
+    r"пятихатк[аиуе]|пятнашк[аиуе]|сотк[аиуе])(?![\w-])"
 )
 
 
@@ -637,6 +650,8 @@ _WORD_MONEY_HINTS = (
     "сороковник",
     "косар",
     "пятихатк",
+    "пятнашк",
+    "сотк",
 )
 
 
@@ -1469,6 +1484,7 @@ def extract_workers(text: str) -> int | None:
         found = _TOGETHER_NUMERALS[together.group("n").replace("ё", "е")]
     if found is not None and found > 2 and (grieved := _grievance_count(converted, found)) is not None:
         found = grieved
+    staff = found
     if found is not None and found > 4 and _FEW_OF_STAFF_RE.search(folded):
         # the number found is the staff's, not the affected few's; «только нам» with no number: the writers'
         # own count in words, if they gave one («нас двадцать семь … всё предприятие — человек 300»)
@@ -1492,7 +1508,9 @@ def extract_workers(text: str) -> int | None:
         found = own  # «на заводе около 300 человек, … только мы — наш участок, нас одиннадцать»
     # «задержали только мне и Оксане», «всем, кроме меня и повара Дениса» → 2; «на подстанции около 50
     # человек, а зарплату не получил только я» → 1 (with no staff counted, a writer alone is no count: null)
-    if found != 2 and (pair := _writer_and_one(folded)) is not None:
+    if staff is not None and staff > 2 and (found is None or found > 2) and _named_pair_of_staff(folded):
+        found = 2  # «остальные 14 девочек работают дальше», but «меня и Дашу уволили»
+    elif found != 2 and (pair := _writer_and_one(folded)) is not None:
         found = pair
     elif found is not None and found > 2 and (alone := _writer_alone(folded)) is not None:
         found = alone
@@ -1519,6 +1537,38 @@ def _writer_and_one(folded: str) -> int | None:
 
 def _writer_alone(folded: str) -> int | None:
     return 1 if _WRITER_ALONE_RE.search(folded) else None
+
+
+# the writer and one named workmate: «мы с Игорем Беловым», «меня и Дашу», «мне и Саше Ким», «я и мой напарник
+# Рустам» (not «мы с Игорем и ещё пятью», «меня и других»; not a spouse: the labels count «мы с мужем» as one)
+_NAMED_PAIR_RE = re.compile(
+    r"\b(?:мы|нам|нас|меня|мне|я)\s+(?:со?|и)\s+(?:мо\w+\s+|наш\w+\s+)?(?P<w>[а-яё]+)"
+    r"(?!(?:\s+[а-яё]+)?\s+и\s+(?:ещ|друг|остальн|\d))"
+)
+_WORKMATE_NOUNS = ("напарни", "сменщи", "коллег", "товарищ")
+# the rest of a staff set apart from the pair: «остальные 14 девочек работают дальше», «на фабрике 400
+# человек, никого больше не тронули» (not the rest as witnesses: «это могут подтвердить остальные»)
+_REST_OF_STAFF_RE = re.compile(
+    r"(?<!подтвердить )(?<!подтвердят )(?<!подтверждают )\bостальн\w*|\bникого\s+(?:\w+\s+)?больше\b|"
+    r"\bбольше\s+никого\b|\bкроме\s+нас\b|\bнам\s+двоим\b|\bмы\s+двое\b|\bнас\s+двоих\b|"
+    r"\bтолько\s+(?:мы|нас|нам)\b"
+)
+
+
+def _named_pair_of_staff(folded: str) -> bool:
+    """Whether the wronged are the writer and one named workmate, set apart from the rest of a bigger staff
+    («Всем остальным зарплату перечислили, а нам с Игорем — нет»); not «мы с коллегами», «я и мои коллеги»."""
+    if not _REST_OF_STAFF_RE.search(folded):
+        return False
+    return any(_is_one_workmate(match.group("w")) for match in _NAMED_PAIR_RE.finditer(folded))
+
+
+def _is_one_workmate(word: str) -> bool:
+    """One person by first name («Игорем», «Дашу») or by a workmate noun in the singular («напарник»)."""
+    if word.startswith(_WORKMATE_NOUNS):
+        return _is_people_noun(word, singular=True)
+    tag = morph.analyzer().parse(word)[0].tag
+    return "Name" in tag and "sing" in tag
 
 
 # the writers counting themselves, matched on the text with its numerals in digits: «нас 11», «водители — нас

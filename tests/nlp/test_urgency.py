@@ -404,3 +404,12 @@ def test_an_ordinary_violation_heard_only_by_the_sentence_head_is_not_urgent() -
     from nlp import analyze
 
     assert analyze(text).urgent is False
+
+
+def test_wages_delayed_told_noun_first_are_arrears_when_the_classifier_missed_them() -> None:
+    # «Оплата последних двух месяцев задерживается» with 15 guards counted: mass arrears though the classifier
+    # reported only working time and pay size; extras delayed («оплата сверхурочных») are no unpaid wages
+    guards = ["Мы — 15 охранников на объекте.", "Оплата последних двух месяцев задерживается."]
+    assert assess(guards, ["working_time", "wage_amount"], 15) == (True, MASS)
+    overtime = ["Мы — 15 охранников на объекте.", "Оплата сверхурочных задерживается."]
+    assert assess(overtime, ["working_time", "wage_amount"], 15) == (False, None)
