@@ -590,7 +590,7 @@ _SLANG_MONEY = {
     "сотк": 100_000,  # «зарплата сотка», «получал сотку»; a land plot's «сотка» follows no word about pay
 }
 _SLANG_MONEY_RE = LowerPattern(
-    r"(?:зарплат\w*|зп|з/п|оклад\w*|плат\w*|заплатил\w*|дали|дают|получа\w*|получил\w*|обещал\w*|должн\w*|"
+    r"(?:зарплат\w*|зп|з/п|оклад\w*|плат\w*|заплатил\w*|дали|дают|получа\w*|получил\w*|обещал\w*|должн\w*|должен|"
     r"премия|премию|аванс|выдал\w*|выплатил\w*|минус|штраф\w*)\s+(?:\w+\s+){0,1}?"
     r"(?:только\s+|всего\s+|по\s+|с\s+|до\s+|около\s+|под\s+)?"
     r"(?P<w>полтинник[аеу]?|полтос[аеу]?|двадцатк[аиуе]|тридцатк[аиуе]|сороковник[аеу]?|косар[ьяю]|"
@@ -1508,8 +1508,9 @@ def extract_workers(text: str) -> int | None:
         found = own  # «на заводе около 300 человек, … только мы — наш участок, нас одиннадцать»
     # «задержали только мне и Оксане», «всем, кроме меня и повара Дениса» → 2; «на подстанции около 50
     # человек, а зарплату не получил только я» → 1 (with no staff counted, a writer alone is no count: null)
-    if staff is not None and staff > 2 and (found is None or found > 2) and _named_pair_of_staff(folded):
-        found = 2  # «остальные 14 девочек работают дальше», but «меня и Дашу уволили»
+    few = _few_set_apart(folded) if staff is not None and staff > 2 else None
+    if few is not None and staff is not None and few < staff and (found is None or found > few):
+        found = few  # «меня и Дашу уволили, остальные 14 девочек в смене работают дальше»
     elif found != 2 and (pair := _writer_and_one(folded)) is not None:
         found = pair
     elif found is not None and found > 2 and (alone := _writer_alone(folded)) is not None:
@@ -1550,17 +1551,29 @@ _WORKMATE_NOUNS = ("напарни", "сменщи", "коллег", "товар
 # человек, никого больше не тронули» (not the rest as witnesses: «это могут подтвердить остальные»)
 _REST_OF_STAFF_RE = re.compile(
     r"(?<!подтвердить )(?<!подтвердят )(?<!подтверждают )\bостальн\w*|\bникого\s+(?:\w+\s+)?больше\b|"
-    r"\bбольше\s+никого\b|\bкроме\s+нас\b|\bнам\s+двоим\b|\bмы\s+двое\b|\bнас\s+двоих\b|"
+    r"\bбольше\s+никого\b|\bкроме\s+нас\b|\bнам\s+двоим\b|\bмы\s+двое\b|\bнас\s+двоих\b|\bдругим\b|\bдругих\s+из\b|"
     r"\bтолько\s+(?:мы|нас|нам)\b"
 )
 
 
-def _named_pair_of_staff(folded: str) -> bool:
-    """Whether the wronged are the writer and one named workmate, set apart from the rest of a bigger staff
-    («Всем остальным зарплату перечислили, а нам с Игорем — нет»); not «мы с коллегами», «я и мои коллеги»."""
+# the writer and a few more: «мне и ещё трём кассирам», «меня и ещё двоих»
+_WRITER_AND_FEW_RE = re.compile(
+    r"\b(?:мне|меня|я)\s+и\s+ещ[её]\s+(?P<n>двум|двоим|двоих|двое|две|два|тр[её]м|троим|троих|трое|три|"
+    r"четыр[её]м|четверым|четверых|четверо)\b"
+)
+
+
+def _few_set_apart(folded: str) -> int | None:
+    """How many are wronged when the writer and one named workmate, or the writer and a few more, are set
+    apart from the rest of a bigger staff: «Всем остальным зарплату перечислили, а нам с Игорем — нет» → 2,
+    «мне и ещё трём кассирам задержали, остальным 14 пришло» → 4; not «мы с коллегами», «я и мои коллеги»."""
     if not _REST_OF_STAFF_RE.search(folded):
-        return False
-    return any(_is_one_workmate(match.group("w")) for match in _NAMED_PAIR_RE.finditer(folded))
+        return None
+    if few := _WRITER_AND_FEW_RE.search(folded):
+        return 1 + _numeral_value(few.group("n"))
+    if any(_is_one_workmate(match.group("w")) for match in _NAMED_PAIR_RE.finditer(folded)):
+        return 2
+    return None
 
 
 def _is_one_workmate(word: str) -> bool:

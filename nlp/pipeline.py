@@ -214,6 +214,13 @@ class Analyzer:
         facts.organizations += F._unique(brands)  # «в пятёрочке», unless already named («"Пятёрочке"»)
         facts.inns, facts.invalid_inns = F.extract_inns(source)
         facts.ogrns = F.extract_ogrns(source)
+        if not (facts.inns or facts.invalid_inns or facts.ogrns):
+            # the employer's numbers given only in the quoted letter the writer answers («> Директор ООО «…»
+            # (ИНН 0411004820)»)
+            whole = normalise(text)
+            if whole != source:
+                facts.inns, facts.invalid_inns = F.extract_inns(whole)
+                facts.ogrns = F.extract_ogrns(whole)
         facts.phones = F.extract_phones(source)
         facts.emails = F.extract_emails(source)
         facts.amounts = F.extract_amounts(source)

@@ -7,7 +7,7 @@ regions is ambiguous and resolves to nothing by itself. Villages, urban-type set
 from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlements.py``); their forms are
 made by ending rules and they count only after a marker («пгт», «с.», «в посёлке»; «г.» / «город» for the
 small towns among them), «в / из», or standing alone between punctuation like a heading («Хандыга. …»; see
-find).
+find). Metro stations (``kb_content/gazetteer/metro.yaml``) name their city after «метро», «м.» («у м. ВДНХ»).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ STREET_MARKERS = frozenset(
     }
 )
 _WORK_CONTEXT_RE = re.compile(
-    r"работа\w*|работ[уе]\b|тружусь|устроил\w*|филиал\w*|завод\w*|склад\w*|цех\w*|вахт\w*|"
+    r"работа\w*|работ[уе]\b|тружусь|устроил\w*|филиал\w*|подразделени\w*|завод\w*|склад\w*|цех\w*|вахт\w*|"
     r"объект\w*|магазин\w*|предприяти\w*|трудоустро\w*|мест\w* работы|месторождени\w*|шахт\w*|рудник\w*|"
     r"стройк\w*|баз[аеуы]\b(?!\s+отдыха)|ваканси\w*|езжу\s+(?:на\s+\w+\s+)?во?\s*$",
     re.IGNORECASE,
@@ -252,10 +252,10 @@ _HOSPITAL_ABBREVIATIONS = frozenset({"црб", "цгб"})
 _ROAD_WORDS = frozenset({"тракт", "тракта", "тракте", "трактом", "шоссе"})
 _QUOTE_AFTER_RE = re.compile(r"\s*[«\"“„]")
 _GAP_SPACES_RE = re.compile(r" +")
-# a word standing on its own between sentence or list punctuation (or the text's ends): how a chat message
-# names its town («...не платят. курган», «ооо трубопроводстрой, уфа», «златоуст. вызвала такси»)
-_ALONE_BEFORE_RE = re.compile(r"(?:^|[.!?,;:\n—–-])\s*$")
-_ALONE_AFTER_RE = re.compile(r"\s*(?:$|[.!?,;\n])")
+# a word standing on its own between sentence or list punctuation, in brackets or at the text's ends: how a
+# chat message names its town («...не платят. курган», «ооо трубопроводстрой, уфа», «на Литейном (питер)»)
+_ALONE_BEFORE_RE = re.compile(r"(?:^|[.!?,;:\n—–(-])\s*$")
+_ALONE_AFTER_RE = re.compile(r"\s*(?:$|[.!?,;\n)])")
 _YEAR_BEFORE_RE = re.compile(r"\d\s*$")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?…\n])[\"»”)]*\s*$")
 _DOT_GAP_RE = re.compile(r"\. *")
@@ -1469,5 +1469,47 @@ def _case_of_adjective_town(entries: list[_Entry], previous: str) -> set[str] | 
     return {r for e in chosen for r in e.regions} or None
 
 
+# a metro station after «метро», «м.», «ст. м.», «станция метро» («у м. ВДНХ», «метро «Козья слобода»»)
+_METRO_RE = re.compile(
+    r"(?<![\w.])(?:[Мм]етро|м\.|ст\.\s*м\.|[Сс]танци\w*\s+метро)\s*[«\"„]?"
+    r"(?P<name>[А-ЯЁа-яё0-9-]+(?:\s+[А-ЯЁа-яё0-9-]+){0,3})"
+)
+_WORD_RE = re.compile(r"[А-ЯЁа-яё0-9-]+")
+
+
+@cache
+def _metro_stations() -> dict[str, str | None]:
+    """Folded station name → its region, None for a name two cities share («Спортивная»)."""
+    stations: dict[str, str | None] = {}
+    for row in _load_yaml(_kb_dir() / "gazetteer" / "metro.yaml"):
+        key, region = _fold(str(row["station"])), str(row["region"])
+        stations[key] = region if stations.get(key, region) == region else None
+    return stations
+
+
+def _metro_places(text: str) -> list[Place]:
+    """Stations named after a metro marker, the longest name first («Парк Победы», not «Парк»)."""
+    stations = _metro_stations()
+    places: list[Place] = []
+    for match in _METRO_RE.finditer(text):
+        words = list(_WORD_RE.finditer(text, match.start("name"), match.end("name")))
+        for n in range(len(words), 0, -1):
+            key = _fold(" ".join(w.group() for w in words[:n]))
+            if key in stations:
+                region = stations[key]
+                if region is not None:
+                    start, end = words[0].start(), words[n - 1].end()
+                    places.append(Place(text[start:end], start, end, region, "city"))
+                break
+    return places
+
+
 def find_places(text: str) -> list[Place]:
-    return gazetteer().find(text)
+    places = gazetteer().find(text)
+    if "етро" in text or "м." in text:
+        # the station's city wins over a town the station is named after («м. Нижегородская» is in Moscow)
+        metro = _metro_places(text)
+        if metro:
+            others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in metro)]
+            places = sorted(others + metro, key=lambda p: p.start)
+    return places

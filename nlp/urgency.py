@@ -495,7 +495,9 @@ def assess(
             and not most_paid()
         )
 
-    if wages and not out_of_scope:
+    # the writers' word that they are paid now («пока зарплата приходит вовремя») outweighs the category and
+    # the count: the arrears are paid off, only threatened, or of extras
+    if wages and not out_of_scope and not wages_paid(folded, config):
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason
         if any(p.search(text) for p in config.mass_patterns) and whole_staff_unpaid():

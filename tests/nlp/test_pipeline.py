@@ -206,3 +206,12 @@ def test_region_named_only_in_the_quoted_letter(analyzer: Analyzer) -> None:
     assert analyzer.analyze(text).facts.region == "Ханты-Мансийский автономный округ — Югра"
     # the writer's own place comes first
     assert analyzer.analyze(text + " Работаю в Тюмени.").facts.region == "Тюменская область"
+
+
+def test_inn_given_only_in_the_quoted_letter(analyzer: Analyzer) -> None:
+    quote = "> Елена, трудовую заберёте, когда отработаете долг.\n> Директор ООО «Алтай-Турсервис» (ИНН 0411004820)\n\n"
+    own = "Я уволилась 18 октября, трудовую и расчёт не отдают. Прошу помочь."
+    text = "Вот что мне ответил директор:\n\n" + quote + own
+    assert analyzer.analyze(text).facts.inns == ["0411004820"]
+    # the writer's own number comes first
+    assert analyzer.analyze(text + " ИНН работодателя 6451238790.").facts.inns == ["6451238790"]

@@ -94,6 +94,20 @@ def test_locations_keep_offsets() -> None:
             "Астраханская область",
         ),
         ("Живу в Твери, отдыхала на базе отдыха в Анапе, там нахамили.", "Тверская область"),
+        # a unit of the firm is where its people work («обособленное подразделение в Воркуте»)
+        ("Бухгалтерия в Москве, а я сварщик обособленного подразделения в Воркуте.", "Республика Коми"),
+        # chat names of towns, and a town in brackets in lower case
+        ("Уволилась из кофейни на Литейном (питер), расчёт не дали.", "Санкт-Петербург"),
+        ("тлт. завод отправил весь цех в простой", "Самарская область"),
+        ("Меня сократили из ООО «ДальМорПорт-Сервис» во Владе.", "Приморский край"),
+        ("в хабаре работаю поваром в кафе", "Хабаровский край"),
+        # a metro station names its city, over a town the station is named after; a name two cities share
+        # names neither
+        ("Живу у м. ВДНХ, соседи сверху по ночам сверлят.", "Москва"),
+        ("Собеседование было в супермаркете у метро «Козья слобода».", "Республика Татарстан"),
+        ("Работаю менеджером в автосалоне у метро Ладожская.", "Санкт-Петербург"),
+        ("Офис у метро Нижегородская, зарплату задерживают.", "Москва"),
+        ("Работаю в кафе у м. Спортивная, зарплату задерживают.", None),
         ("живу в Московской области, работаю в Москве", "Москва"),
         ("приехал из Узбекистана, работаю на стройке в Калуге", "Калужская область"),
         ("Я из Якутии, работаю в Москве", "Москва"),
@@ -467,3 +481,15 @@ def test_settlements_file_is_well_formed() -> None:
 )
 def test_labels_in_another_official_spelling_count_as_the_same_region(label: str, official: str) -> None:
     assert official_region(label) == official
+
+
+def test_metro_file_is_well_formed() -> None:
+    kb = Path(kb_content.__file__).parent
+    official = {str(r["name"]) for r in yaml.safe_load((kb / "regions.yaml").read_text(encoding="utf-8"))}
+    stations = yaml.safe_load((kb / "gazetteer" / "metro.yaml").read_text(encoding="utf-8"))
+    assert len(stations) > 300
+    for item in stations:
+        assert set(item) == {"station", "region"}, item
+        assert item["region"] in official, item
+    pairs = [(str(s["station"]).lower(), s["region"]) for s in stations]
+    assert len(pairs) == len(set(pairs)), "a station listed twice in one city"

@@ -413,3 +413,16 @@ def test_wages_delayed_told_noun_first_are_arrears_when_the_classifier_missed_th
     assert assess(guards, ["working_time", "wage_amount"], 15) == (True, MASS)
     overtime = ["Мы — 15 охранников на объекте.", "Оплата сверхурочных задерживается."]
     assert assess(overtime, ["working_time", "wage_amount"], 15) == (False, None)
+
+
+def test_wages_paid_now_are_no_mass_arrears() -> None:
+    # arrears paid off, a threat of arrears, extras unpaid while the wage comes on time: no mass alarm from a
+    # count of 20 or more
+    paid_off = ["Всему отделу (22 человека) задержали зарплату.", "Сейчас деньги выплатили полностью."]
+    threat = ["Директор пригрозил задержать зарплату 50 работникам.", "Пока зарплата приходит вовремя."]
+    extras = ["Нас в отделе 30 человек.", "Переработки не оплачивают.", "Зарплата в остальном вовремя."]
+    for sentences in (paid_off, threat, extras):
+        assert assess(sentences, ["wage_arrears"], 22) == (False, None)
+    # paid once, not now: still mass arrears
+    unpaid = ["Раньше зарплату платили вовремя.", "Теперь 40 человек не получают ни копейки три месяца."]
+    assert assess(unpaid, ["wage_arrears"], 40) == (True, MASS)

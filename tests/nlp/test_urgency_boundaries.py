@@ -340,3 +340,22 @@ def test_a_rule_fires(sentence: str, reason: str) -> None:
 )
 def test_no_rule_fires(sentence: str) -> None:
     assert rule_reason([sentence]) is None
+
+
+@pytest.mark.parametrize(
+    ("denied", "said"),
+    [
+        # a danger denied, and a worker caught without the helmet he has, against the same words said
+        (
+            "Опасности для жизни сейчас нет, но хочется, чтобы было по закону.",
+            "Это опасно для жизни, а начальник молчит.",
+        ),
+        (
+            "Мастер увидел меня без каски на 5 минут и снял 5000 рублей штрафа.",
+            "Работаем на кровле без каски и страховки.",
+        ),
+    ],
+)
+def test_a_denied_danger_is_no_alarm(denied: str, said: str) -> None:
+    assert rule_reason([denied]) is None
+    assert rule_reason([said]) == DANGER_REASON

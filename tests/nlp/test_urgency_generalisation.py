@@ -323,7 +323,10 @@ def test_a_wage_score_alone_is_no_mass_arrears_when_the_wages_are_paid() -> None
     assert assess(paid, ["leave"], 27, score) == (False, None)  # … unless the writers say they are paid
     once_paid = [*letter, "Раньше зарплату платили вовремя, а теперь нет."]
     assert assess(once_paid, ["leave"], 27, score) == (True, MASS)
-    assert assess(paid, ["wage_arrears", "leave"], 27, score) == (True, MASS)  # the category itself counts
+    # the category reported does not overrule the writers' word that they are paid now (stop 40: train.jsonl +
+    # the untrained letters, no urgent letter lost, 21 false alarms fewer)
+    assert assess(paid, ["wage_arrears", "leave"], 27, score) == (False, None)
+    assert assess(once_paid, ["wage_arrears", "leave"], 27, score) == (True, MASS)
 
 
 def test_the_urgency_head_backs_up_the_rules() -> None:
