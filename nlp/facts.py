@@ -746,10 +746,10 @@ _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
     # «нас человек 200», «человек под сорок»
     LowerPattern(r"\bчеловек\s+(?:(?:под|около|где-то|примерно)\s+)?(?P<n>\d{1,5})(?![\d\w])"),
     LowerPattern(r"\(\s*их\s+(?P<n>\d{1,5})\s*\)"),  # «сезонным рабочим (их 40)»
-    # «нас 12.», «нас 12 в трёх магазинах», «нас 15 на складе»
+    # «нас 12.», «нас 12 в трёх магазинах», «нас 15 на складе», «нас ровно 10 — официанты, повара»
     LowerPattern(
         r"\bнас\s*[,—-]?\s*(?:(?:около|примерно|под|почти|больше|более|свыше|где-то|ровно|всего|уже)\s+)?"
-        r"(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$|\s+(?:в|во|на|у)\s+(?!\d))"
+        r"(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$|\s+(?:в|во|на|у)\s+(?!\d)|\s+[—–-]\s*(?![\d\s]))"
     ),
     # «нас там под сотню работает» (not «а нас там восемь, всё посчитано нормально — только у меня ошибка»)
     LowerPattern(
@@ -1508,6 +1508,9 @@ def extract_workers(text: str) -> int | None:
         found = own  # «на заводе около 300 человек, … только мы — наш участок, нас одиннадцать»
     # «задержали только мне и Оксане», «всем, кроме меня и повара Дениса» → 2; «на подстанции около 50
     # человек, а зарплату не получил только я» → 1 (with no staff counted, a writer alone is no count: null)
+    listed = _named_list(folded) if "," in folded or " с" in folded else None
+    if listed is not None and (found is None or found <= listed or _REST_OF_STAFF_RE.search(folded)):
+        return listed  # «я, Гусейнов Эльчин и Ткач Валерий — водители маршрутки №27»
     few = _few_set_apart(folded) if staff is not None and staff > 2 else None
     if few is not None and staff is not None and few < staff and (found is None or found > few):
         found = few  # «меня и Дашу уволили, остальные 14 девочек в смене работают дальше»
@@ -1582,6 +1585,43 @@ def _is_one_workmate(word: str) -> bool:
         return _is_people_noun(word, singular=True)
     tag = morph.analyzer().parse(word)[0].tag
     return "Name" in tag and "sing" in tag
+
+
+# the writer and the workmates they name, a list of three or more ending in «и»: «я, Гусейнов Эльчин и Ткач
+# Валерий», «меня, Лебедеву, Яшина и Рахимова», «мы с Викой и Настей»; not the writer's own name in apposition
+# («Я, Фомин Виктор Петрович, 31 год отработал»)
+_NAMED_LIST_START_RE = re.compile(r"\b(?:(?:я|меня|мне)\s*,|(?:мы|нас|нам)\s+со?\b)\s*")
+_NAMED_LIST_END_RE = re.compile(r"[.!?;:—–()«»\"\n]")
+_NAMED_LIST_SPLIT_RE = re.compile(r"\s*,\s*|\s+(и)\s+")
+_PERSON_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
+
+
+def _is_person_word(word: str) -> bool:
+    return bool(morph.tags(word) & _PERSON_GRAMMEMES)
+
+
+def _named_list(folded: str) -> int | None:
+    """The writer plus the people named in a list after «я, …» or «мы с …» (three or more), or None."""
+    for match in _NAMED_LIST_START_RE.finditer(folded):
+        end = _NAMED_LIST_END_RE.search(folded, match.end())
+        segment = folded[match.end() : end.start() if end else len(folded)]
+        parts = _NAMED_LIST_SPLIT_RE.split(segment)
+        items, separators = parts[0::2], parts[1::2]
+        named = 0
+        closed = False  # the item after «и» is the list's last
+        for k, item in enumerate(items):
+            words = item.split()
+            last = k > 0 and separators[k - 1] == "и"
+            # a person in its first two words («ткач валерий»); an item before the last is the name alone
+            if not any(_is_person_word(w) for w in words[:2]) or (not last and len(words) > 3):
+                break
+            named += 1
+            if last:
+                closed = True
+                break
+        if closed and named >= 2:
+            return 1 + named
+    return None
 
 
 # the writers counting themselves, matched on the text with its numerals in digits: «нас 11», «водители — нас
