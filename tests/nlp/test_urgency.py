@@ -426,3 +426,11 @@ def test_wages_paid_now_are_no_mass_arrears() -> None:
     # paid once, not now: still mass arrears
     unpaid = ["Раньше зарплату платили вовремя.", "Теперь 40 человек не получают ни копейки три месяца."]
     assert assess(unpaid, ["wage_arrears"], 40) == (True, MASS)
+
+
+def test_another_unit_paid_is_no_word_that_the_writers_are_paid() -> None:
+    depot = [
+        "Всем 38 водителям троллейбусов депо № 2 задерживают заработную плату за сентябрь и октябрь.",
+        "Депо № 1 получает зарплату вовремя.",
+    ]
+    assert assess(depot, ["wage_arrears"], 38) == (True, MASS)
