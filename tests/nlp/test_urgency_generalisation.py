@@ -966,6 +966,12 @@ def _train_texts() -> frozenset[str]:
         "blind_batch729.jsonl",
         "blind_batch730.jsonl",
         "blind_batch733.jsonl",
+        "blind_batch735.jsonl",
+        "blind_batch736.jsonl",
+        "blind_batch737.jsonl",
+        "blind_batch738.jsonl",
+        "blind_batch739.jsonl",
+        "blind_batch740.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
