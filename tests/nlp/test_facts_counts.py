@@ -291,6 +291,13 @@ from nlp import facts as F
             "человек 40 — такие справки делают за день.",
             2,
         ),
+        # trades with a prefix; a debt in millions is no count of workers
+        (
+            "Коллектив ООО «Байкалэнергомонтаж» — 65 электромонтажников — с июля не получает зарплату. Долг "
+            "перед работниками около 9 миллионов рублей.",
+            65,
+        ),
+        ("Долг перед работниками около 9 миллионов рублей, зарплату не платят.", None),
         # the writers' count before a dash and their trades
         ("Мы работники кафе, нас ровно 10 — официанты, повара, посудомойка. Зарплату не получил никто.", 10),
         # the writer and a named list of workmates ending in «и», over the rest of the staff
