@@ -437,7 +437,9 @@ def assess(
     death) is urgent only when a sentence that fired (a death, an accident, a poisoning, a danger), or the
     sentence before it, speaks of a workplace or work («на смене», «в цеху», «на складе», «начальник»), or
     for unpaid wages of the whole staff («всей смене не выдали зарплату»): the classifier may have missed a
-    labour complaint, and urgency prefers recall.
+    labour complaint, and urgency prefers recall. No rule reads mass arrears when a sentence says the wages
+    are paid now (``paid``, unless ``paid_unless``: «пока зарплата приходит вовремя», not «остальным
+    выплатили»).
 
     Last, the classifier's urgency head (``urgent_proba`` ≥ ``urgent_threshold``, or over a few consecutive
     sentences ``window_proba`` ≥ ``window_threshold``, or its sentence head in one sentence
