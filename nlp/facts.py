@@ -1513,8 +1513,13 @@ def extract_workers(text: str) -> int | None:
     listed = _named_list(folded) if "," in folded or " с" in folded else None
     if listed is not None and (found is None or found <= listed or _REST_OF_STAFF_RE.search(folded)):
         return listed  # «я, Гусейнов Эльчин и Ткач Валерий — водители маршрутки №27»
-    few = _few_set_apart(folded) if staff is not None and staff > 2 else None
-    if few is not None and staff is not None and few < staff and (found is None or found > few):
+    if (
+        staff is not None
+        and staff > 2
+        and (few := _few_set_apart(folded)) is not None
+        and few < staff
+        and (found is None or found > few)
+    ):
         found = few  # «меня и Дашу уволили, остальные 14 девочек в смене работают дальше»
     elif found != 2 and (pair := _writer_and_one(folded)) is not None:
         found = pair
