@@ -1053,8 +1053,13 @@ class Gazetteer:
         if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
             return None  # «Шахта «Северная-2»»: a business noun before its name, not Шахты
         # a capital letter says nothing at a sentence's start: «Зимой тоже не отпустили» is not Зима
+        # the letter's first word before a comma is its heading («Грозный, пр. Кадырова, работаю охранником»)
+        heading = not text[:start].strip() and text.startswith(",", end)
         lower_case = not first[:1].isupper() or (
-            n == 1 and _SENTENCE_START_RE.search(text, max(0, start - 6), start) and _is_ordinary_word(first)
+            n == 1
+            and not heading
+            and _SENTENCE_START_RE.search(text, max(0, start - 6), start)
+            and _is_ordinary_word(first)
         )
         if lower_case:
             # lower case: a multi-word subject name («свердловская обл.»), or a town after «г.» / «в»
@@ -1081,15 +1086,17 @@ class Gazetteer:
                 return None
         following = _fold(toks[i + n][0]) if i + n < len(toks) else ""
         if entry.kind == "city" and entry.adjective:
-            if previous not in PREPOSITIONS and text[start - 1 : start] != "(":
+            if previous not in PREPOSITIONS and text[start - 1 : start] != "(" and not heading:
                 return None  # «Мирный договор», «Московский район»
             if previous == "на" or self._city_part_ahead(toks, i + n, text):
                 # a street or a city's district: «в МФЦ на Советской», «по Октябрьскому округу Иркутска»
                 return None
-        if (following in STREET_MARKERS or following in _ROAD_WORDS) and (
-            entry.adjective or any("ADJF" in p.tag for p in morph.analyzer().parse(toks[i + n - 1][0]))
+        if (
+            (following in STREET_MARKERS or following in _ROAD_WORDS)
+            and _GAP_SPACES_RE.fullmatch(text, end, toks[i + n][1])
+            and (entry.adjective or any("ADJF" in p.tag for p in morph.analyzer().parse(toks[i + n - 1][0])))
         ):
-            return None  # «на Московской улице», «на Иркутском тракте»
+            return None  # «на Московской улице», «на Иркутском тракте»; not «Грозный, пр. Кадырова»
         if entry.kind == "city" and entry.regions[0] not in self.federal_cities:
             if n == 1 and self._looks_like_person(toks, i, text):
                 return None

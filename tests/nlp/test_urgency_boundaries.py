@@ -359,3 +359,15 @@ def test_no_rule_fires(sentence: str) -> None:
 def test_a_denied_danger_is_no_alarm(denied: str, said: str) -> None:
     assert rule_reason([denied]) is None
     assert rule_reason([said]) == DANGER_REASON
+
+
+def test_me_paid_is_no_arrears() -> None:
+    # «мне платят» holds «не плат» inside a word: a rule's «не» starts a word, so the grey half of a pay paid
+    # to the whole staff is no unpaid wage
+    text = [
+        "Официально мне платят 19 242, остальные 25 тысяч директор отдаёт наличными в конверте.",
+        "И мне же приходится проводить такие схемы для всего коллектива.",
+    ]
+    assert assess(text, ["informal_employment"], None) == (False, None)
+    unpaid = ["Зарплату не платят третий месяц всему коллективу."]
+    assert assess(unpaid, ["informal_employment"], None) == (True, MASS)
