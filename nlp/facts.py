@@ -180,6 +180,11 @@ _HUNDREDS_AFTER_THOUSANDS_RE = re.compile(
     re.IGNORECASE,
 )
 _THREE_DIGITS_AFTER_THOUSANDS_RE = re.compile(r"\s?(?P<rest>\d{3})(?![\d\w%]|[.,]\d|\s?\d)")
+_SPACED_THOUSANDS_END_RE = re.compile(
+    r"\s*(?:[.,;:!?)»]|$|\n|[-–—]\s|(?:в|за)\s+(?:месяц|день|смену|сутки|час|вахту)\b|на\s+руки\b|каждому\b|"
+    r"чистыми\b|официально\b|в\s+конверте\b)",
+    re.IGNORECASE,
+)
 _KOPECKS_RE = re.compile(r"\s?(?P<kop>\d{1,2})\s?(?:коп\.?|копе[её]к\w*|к\.)(?![\w])", re.IGNORECASE)
 
 
@@ -252,8 +257,10 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
         mult = match.group("mult")
         currency = match.group("cur") or match.group("cur2")
         if mult and not currency and mult.lower() in ("к", "k", "тр"):
-            # «85к», «40 тр» are money only when written tight to the number
-            if " " in match.group()[: match.end("num") - match.start() + 1]:
+            # «85к», «40 тр» are money when written tight to the number; «по 70 к», «200 к.» only at a
+            # clause's end or before a rate (not «5 к директору»)
+            spaced = " " in match.group()[: match.end("num") - match.start() + 1]
+            if spaced and not _SPACED_THOUSANDS_END_RE.match(text, match.end()):
                 continue
         if not mult and not currency:
             continue
@@ -588,14 +595,19 @@ _SLANG_MONEY = {
     "пятихатк": 500,
     "пятнашк": 15_000,
     "сотк": 100_000,  # «зарплата сотка», «получал сотку»; a land plot's «сотка» follows no word about pay
+    "десятк": 10_000,  # «снимают «десятку»»
+    "штук": 1_000,  # «платят штука в день»: only before a rate (an item otherwise)
 }
 _SLANG_MONEY_RE = LowerPattern(
     r"(?:зарплат\w*|зп|з/п|оклад\w*|плат\w*|заплатил\w*|дали|дают|получа\w*|получил\w*|обещал\w*|должн\w*|должен|"
-    r"премия|премию|аванс|выдал\w*|выплатил\w*|минус|штраф\w*)\s+(?:\w+\s+){0,1}?"
-    r"(?:только\s+|всего\s+|по\s+|с\s+|до\s+|около\s+|под\s+)?"
+    r"премия|премию|аванс|выдал\w*|выплатил\w*|минус|штраф\w*|снима\w*|сняли|вычита\w*|вычли)\s+"
+    r"(?:\w+\s+){0,2}?(?:только\s+|всего\s+|по\s+|с\s+|до\s+|около\s+|под\s+)?[«\"]?"
     r"(?P<w>полтинник[аеу]?|полтос[аеу]?|двадцатк[аиуе]|тридцатк[аиуе]|сороковник[аеу]?|косар[ьяю]|"
-    r"пятихатк[аиуе]|пятнашк[аиуе]|сотк[аиуе])(?![\w-])"
+    r"пятихатк[аиуе]|пятнашк[аиуе]|сотк[аиуе]|десятк[аиуе]|штук[аиу](?=\s+(?:в|за)\s+(?:день|смену|час|выход)\b))"
+    r"(?![\w-])"
 )
+# half a million: money whatever the words before («пол-ляма в год премиями», «должны полмиллиона»)
+_HALF_MILLION_RE = re.compile(r"(?<![\w-])(?:пол-?\s?лям(?:а|ов)?|полмиллиона)(?![\w-])")
 
 
 # words without which no amount in words is read: a multiplier or the currency
@@ -623,6 +635,8 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
             if rest and factor == 1e3:
                 number += float(numerals_to_digits(rest).replace(" ", "")) / 1e3
             spans.append((match.start(), match.end(), round(number * factor, 2)))
+    for match in _HALF_MILLION_RE.finditer(folded):
+        spans.append((match.start(), match.end(), 500_000.0))
     if _SLANG_MONEY_RE.possible(folded):
         for match in _SLANG_MONEY_RE.finditer(folded):
             word = match.group("w")
@@ -652,6 +666,11 @@ _WORD_MONEY_HINTS = (
     "пятихатк",
     "пятнашк",
     "сотк",
+    "десятк",
+    "штук",
+    "полмиллион",
+    "пол-лям",
+    "пол лям",
 )
 
 

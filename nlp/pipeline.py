@@ -353,6 +353,15 @@ class Analyzer:
             # (train.PARAMS urgent_oos_to_labour_max) and the writer does not speak of their own workplace
             decided_again = [int(np.argmax(np.where(np.arange(n_cat) == oos, -np.inf, fused)))]
         elif (
+            chosen == [oos]
+            and not urgent
+            and "discrimination" in clf.categories
+            and scope.refused_hire(joined)
+        ):
+            # a job refused for age, children, a disability or sex in a café or a shop: the classifier hears
+            # a customer's complaint, the labels a worker's (discrimination in hiring)
+            decided_again = [clf.categories.index("discrimination")]
+        elif (
             oos >= 0
             and chosen != [oos]
             and (

@@ -282,6 +282,8 @@ _STAKE_VOICE = re.compile(
     r"\b(?:как|в качестве)\s+(?:коллег|напарни|работни|сотрудни|представител|член)\w*|"
     # a job seeker turned away, a worker going to work, «Работал на заводе ЖБИ» at the start of a sentence
     r"собеседовани|\b(?:меня|нас)\s+(?:\w+\s+){0,2}(?:взяли|брать|берут|возьмут)\b|"
+    r"квотируем\w* мест|\bпо направлению (?:из )?(?:центра занятости|цзн|службы занятости)|"
+    r"откликнул\w* на ваканси|"
     r"отказали в (?:при[её]ме|трудоустройств)|\bна работу (?:езжу|хожу|добираюсь|еду|ездил\w*|ходил\w*)|"
     r"(?:^|[.!?]\s+)(?:работал|работала|трудил\w+)\b|"
     r"\b(?:мо[ейю]|сво[ейю]) работ\w*|\bна работе (?:мне|меня)\b|\bпопросил\w* на работе|"
@@ -511,3 +513,56 @@ def no_workers_grievance(text: str) -> bool:
     employer's own question, which stays out_of_scope with its alarm (`outsider_report` is out_of_scope even
     then)."""
     return employer_question(text) or landlord_of_worker(text) or not_yet_hired(text)
+
+
+# a job refused on a ground the law protects, told after the refusal by the one refused or a relative: «старше
+# 50 не берём», «мы ищем сотрудника помоложе», «нам нужен человек без детей», «с особенными мы не работаем»,
+# «нам такие не нужны» (tuning batches 742, 764: the classifier reads a café's or a shop's refusal as a
+# customer's complaint)
+_REFUSED_JOB = re.compile(
+    r"\bне (?:взяли|приняли|берут|берем|берём|возьмут|примут|нанимаем|нанимают|оформляем|принимаем)\b|"
+    r"\bотказал\w* (?:\w+ ){0,3}(?:в (?:приеме|приёме|трудоустройстве|работе|найме)|принять|взять)|"
+    r"\b(?:получил\w*|пришел|пришёл|дали) (?:\w+ )?отказ\b|"
+    r"\b(?:ищем|нужен|нужна|нужны|берем|берём|берут) (?:\w+ ){0,2}(?:помоложе|без детей|мужчин\w*|девуш\w*|"
+    r"славян\w*)|"
+    r"\bс (?:особенными|инвалидами|беременными) (?:\w+ )?не работаем|\b(?:нам )?такие не нужны\b|"
+    r"\bразговор (?:\w+ ){0,2}не пойд",
+    re.IGNORECASE,
+)
+_HIRING = re.compile(
+    r"ваканс|устро|собеседовани|откликн|резюме|на работу|стажировк|требуется|на должность|кадров\w* агентств|"
+    r"при[её]м на работу|в найме|на квотируемое",
+    re.IGNORECASE,
+)
+_PROTECTED_GROUND = re.compile(
+    r"беремен|возраст|\d\d лет|помоложе|пенсионер|инвалид|диагноз|глух|слабослыш|слухов\w* аппарат|слеп|"
+    r"аутизм|особенн|\bдет(?:и|ей|ьми)\b|\bпол[уа]?\b|девоч|девуш|женщин|мужчин|национальн|кавказ|нерусск|иностран|"
+    r"судимост|несовершеннолет|квот|славян|религи|хиджаб",
+    re.IGNORECASE,
+)
+# «в садик его не берут», «в школу не приняли»: a child's place, not a job
+_SCHOOL_PLACE = re.compile(
+    r"\bв (?:школ|детск|сад|садик|класс|лицей|гимнази|вуз|институт|универ)", re.IGNORECASE
+)
+
+
+def refused_hire(text: str) -> bool:
+    """A job refused on a protected ground (age, pregnancy, children, disability, sex, origin) near the words
+    of hiring, told after the refusal: not a question asked in advance, not the employer's, not an outsider's
+    nor an overhearing customer's."""
+    if (
+        not_yet_hired(text)
+        or asks_in_advance(text)
+        or employer_question(text)
+        or outsider_report(text)
+        or _says_no_stake(
+            text
+        )  # a customer who overheard a refusal («я покупательница, … не имею отношения»)
+    ):
+        return False
+    for match in _REFUSED_JOB.finditer(text):
+        around = text[max(0, match.start() - 250) : match.end() + 250]
+        child = _SCHOOL_PLACE.search(text, max(0, match.start() - 60), match.end() + 30)
+        if _HIRING.search(around) and _PROTECTED_GROUND.search(around) and child is None:
+            return True
+    return False

@@ -14,6 +14,7 @@ from nlp.scope import (
     not_yet_hired,
     outsider_report,
     own_workplace,
+    refused_hire,
 )
 
 
@@ -592,3 +593,55 @@ def test_the_pipeline_keeps_a_job_seekers_question_out(analyzer: Analyzer) -> No
         "Собираюсь подписывать трудовой договор со складом, там написано, что отпуск только 14 дней в году. "
         "Это законно?"
     ).categories == ["out_of_scope"]
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        # a job refused for age, children, a disability or sex, told by the one refused or a relative
+        (
+            "Моей маме 55 лет, она откликнулась на вакансию мойщицы посуды в столовой. Ей ответили: «Извините, "
+            "мы ищем сотрудника помоложе».",
+            True,
+        ),
+        (
+            "жене 36, пошла в пекарню у дома продавцом, там висело «требуется». хозяйка спросила есть ли дети, "
+            "та сразу: «нет, нам нужен человек без детей».",
+            True,
+        ),
+        ("Хотела устроиться курьером в сервис доставки, менеджер сказал: «девочек не берём».", True),
+        (
+            "У меня инвалидность 3 группы (слух), по направлению центра занятости ходил в МУП на квотируемое "
+            "место оператора. Кадровик сказал: «нам такие не нужны».",
+            True,
+        ),
+        # a question asked in advance, the employer's question, an overhearing customer, a child's school
+        (
+            "Мне 56 лет, пока не искала работу. Могут ли мне законно отказать в приёме на работу из-за возраста?",
+            False,
+        ),
+        (
+            "Я юрист ООО «Альфа». Кандидатка на собеседовании сообщила о беременности, а должность с "
+            "командировками. Можем ли мы отказать ей в приёме? Просим разъяснить.",
+            False,
+        ),
+        (
+            "Выбирала куртку в магазине и услышала, как администратор говорит девушке на собеседовании: «Вы же "
+            "беременная, нам такие не нужны». Я покупательница, к магазину не имею отношения.",
+            False,
+        ),
+        ("Нашему сыну три года, а в детский сад его не берут уже полгода, хотя жена работает.", False),
+    ],
+)
+def test_refused_hire(text: str, refused: bool) -> None:
+    assert refused_hire(text) is refused
+
+
+def test_the_pipeline_reads_a_cafes_refusal_to_hire_as_discrimination(analyzer: Analyzer) -> None:
+    # the classifier alone reads it as a customer's complaint about a café (tuning batch 764)
+    text = (
+        "Добрый вечер. Мой сын Артём, 19 лет, с диагнозом аутизм (лёгкая форма), окончил колледж по "
+        "специальности «повар». Его не взяли даже на стажировку в пиццерию «Додо» в Томске: девушка-менеджер, "
+        "узнав о диагнозе из справки, сказала «с особенными мы не работаем, это риск». Просим помочь."
+    )
+    assert analyzer.analyze(text).categories == ["discrimination"]
