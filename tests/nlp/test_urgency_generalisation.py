@@ -973,6 +973,18 @@ def _train_texts() -> frozenset[str]:
         "blind_batch738.jsonl",
         "blind_batch739.jsonl",
         "blind_batch740.jsonl",
+        "blind_batch741.jsonl",
+        "blind_batch743.jsonl",
+        "blind_batch745.jsonl",
+        "blind_batch747.jsonl",
+        "blind_batch749.jsonl",
+        "blind_batch751.jsonl",
+        "blind_batch753.jsonl",
+        "blind_batch755.jsonl",
+        "blind_batch757.jsonl",
+        "blind_batch759.jsonl",
+        "blind_batch761.jsonl",
+        "blind_batch763.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
