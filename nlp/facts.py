@@ -213,11 +213,12 @@ _MONEY_BEFORE = (
     r"(?:зарплат\w*|зп|з/п|оклад\w*|плат(?:ят|ит|или|ила|ил)|заплатил\w*|выплатил\w*|штраф\w*|"
     r"недоплатил\w*|должн[ыа]?|задолженность|долг|премия|премию|аванс|получаю|получаем|обещали|"
     r"собирает|снимают|сняли|удерживают|удержали|за\s+свой\s+сч[её]т|куп\w+\s+за|платно\s+за|стоит|"
-    r"стоил[аои]?|взял[аои]?\s+с\s+меня|минус)"  # «опоздал на 5 минут — минус 500»; frost is below 300
+    r"стоил[аои]?|взял[аои]?\s+с\s+меня|минус|итого)"  # «опоздал на 5 минут — минус 500»; frost is below 300
 )
 _BARE_MONEY_RES = [  # matched on fold_case(text)
     LowerPattern(
-        rf"{_MONEY_BEFORE}\s+(?P<fill>по\s+|до\s+|только\s+|всего\s+|около\s+|на\s+)?(?P<num>{_BARE_NUMBER})"
+        rf"{_MONEY_BEFORE}\s+(?P<fill>по\s+|до\s+|только\s+|всего\s+|около\s+|на\s+|примерно\s+|где-то\s+)?"
+        rf"(?P<num>{_BARE_NUMBER})"
         r"(?![\d\w])"
         r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|ставк|шт|кг|минут))"
     ),
@@ -611,7 +612,7 @@ _HALF_MILLION_RE = re.compile(r"(?<![\w-])(?:пол-?\s?лям(?:а|ов)?|по�
 
 
 # words without which no amount in words is read: a multiplier or the currency
-_WORD_MULTIPLIER_HINTS = ("тыс", "тыщ", "миллион", "млн", "лям", "рубл")
+_WORD_MULTIPLIER_HINTS = ("тыс", "тыщ", "миллион", "млн", "лям", "рубл", "косар")
 
 
 def word_money_spans(text: str) -> list[tuple[int, int, float]]:
@@ -628,7 +629,7 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
             mult = match.group("mult") or ""
             factor = 1.0
             if mult:
-                factor = 1e3 if mult.startswith(("тыс", "тыщ")) else 1e6
+                factor = 1e3 if mult.startswith(("тыс", "тыщ", "косар")) else 1e6
             if factor == 1.0 and not currency:
                 continue
             rest = match.group("rest")  # «сто двадцать три тысячи четыреста рублей»
@@ -639,6 +640,8 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
         spans.append((match.start(), match.end(), 500_000.0))
     if _SLANG_MONEY_RE.possible(folded):
         for match in _SLANG_MONEY_RE.finditer(folded):
+            if _overlaps(match.start("w"), match.end("w"), [(s, e) for s, e, _ in spans]):
+                continue  # «два косаря»: the numeral's multiplier, read above
             word = match.group("w")
             value = next(v for k, v in _SLANG_MONEY.items() if word.startswith(k))
             spans.append((match.start("w"), match.end("w"), float(value)))
@@ -649,7 +652,7 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
 def _word_money_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?<![\w-])(?P<num>полтора|полторы|(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)\s+"
-        r"(?:(?P<mult>тысяч[аи]?|тыщ[аи]?|тыс\.|тыс\b|миллион(?:ов|а)?|млн\b\.?|лям(?:а|ов)?)"
+        r"(?:(?P<mult>тысяч[аи]?|тыщ[аи]?|тыс\.|тыс\b|косар(?:я|ей)|миллион(?:ов|а)?|млн\b\.?|лям(?:а|ов)?)"
         rf"(?:\s+(?P<rest>(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)(?=\s+руб))?"
         r"(?:\s+(?P<cur>руб\w*))?|(?P<cur2>руб\w*))(?![\w-])"
     )

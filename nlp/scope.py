@@ -544,20 +544,25 @@ _PROTECTED_GROUND = re.compile(
 _SCHOOL_PLACE = re.compile(
     r"\bв (?:школ|детск|сад|садик|класс|лицей|гимнази|вуз|институт|универ)", re.IGNORECASE
 )
+# an unemployed writer's letter about the benefit, with a word in passing that no one hires them («мне 59, на
+# работу никуда не берут. Прошу пересчитать пособие»): no employer's refusal is the grievance
+_JOBLESS_BENEFIT = re.compile(
+    r"\bпособи\w* по безработиц|\bникуда не (?:берут|возьмут|брали|взяли)\b", re.IGNORECASE
+)
 
 
 def refused_hire(text: str) -> bool:
     """A job refused on a protected ground (age, pregnancy, children, disability, sex, origin) near the words
     of hiring, told after the refusal: not a question asked in advance, not the employer's, not an outsider's
-    nor an overhearing customer's."""
+    nor an overhearing customer's («я покупательница, … не имею отношения»), nor an unemployed writer's
+    letter about the benefit."""
     if (
         not_yet_hired(text)
         or asks_in_advance(text)
         or employer_question(text)
         or outsider_report(text)
-        or _says_no_stake(
-            text
-        )  # a customer who overheard a refusal («я покупательница, … не имею отношения»)
+        or _says_no_stake(text)
+        or _JOBLESS_BENEFIT.search(text) is not None
     ):
         return False
     for match in _REFUSED_JOB.finditer(text):

@@ -631,6 +631,12 @@ def test_the_pipeline_keeps_a_job_seekers_question_out(analyzer: Analyzer) -> No
             False,
         ),
         ("Нашему сыну три года, а в детский сад его не берут уже полгода, хотя жена работает.", False),
+        # an unemployed writer's letter about the benefit, the refusals told in passing
+        (
+            "Встала на учёт в центр занятости после сокращения, пособие по безработице назначили минимальное. "
+            "Мне 59 лет, на работу меня не берут из-за возраста. Прошу пересчитать пособие.",
+            False,
+        ),
     ],
 )
 def test_refused_hire(text: str, refused: bool) -> None:

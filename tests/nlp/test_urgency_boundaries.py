@@ -371,3 +371,15 @@ def test_me_paid_is_no_arrears() -> None:
     assert assess(text, ["informal_employment"], None) == (False, None)
     unpaid = ["Зарплату не платят третий месяц всему коллективу."]
     assert assess(unpaid, ["informal_employment"], None) == (True, MASS)
+
+
+def test_a_rotation_staffs_unpaid_travel_days_are_no_mass_arrears() -> None:
+    # days on the road and the rest between rotations are extras, like overtime (tuning batch 758)
+    text = [
+        "Мы вахтовики на месторождении под Сургутом, держат уже 75-й день, не отпускают.",
+        "Дни в пути и межвахтовый отдых не оплачивают.",
+        "Нас на участке 23 человека.",
+    ]
+    assert assess(text, ["working_time"], 23) == (False, None)
+    unpaid = ["Зарплату за два месяца не оплачивают.", "Нас на участке 23 человека."]
+    assert assess(unpaid, ["working_time"], 23) == (True, MASS)
