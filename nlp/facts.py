@@ -229,6 +229,29 @@ _BARE_MONEY_RES = [  # matched on fold_case(text)
 ]
 
 
+# thousands left out after a word about a monthly pay: «при зарплате 52», «оклад 38», «средняя была 60, за
+# октябрь пришло 14», «по 40 в месяц» (not a date: «зарплата 15-го», «аванс 25 числа»; not a count: «зарплату
+# 2 месяца»); and rates from 100 that counts of hours never reach: «ставка 180 в час», «по 150 за заказ»
+_THOUSANDS_LEFT_OUT_RE = LowerPattern(
+    r"(?:(?:при\s+)?(?:зарплат[аеуы]|окладе?|зп|з/п)|получаю|средн(?:яя|ий|юю)(?:\s+(?:была|был|зарплата|зп))?|"
+    r"пришл[оа]|перевели|недоплата|остаток)\s+(?:(?:около|примерно|где-то|только|всего)\s+)?"
+    r"(?P<num>[1-9]\d)(?![\d\w/])(?![.,]?\s?\d)"
+    # followed by a clause's end or a word about the pay, not by what was counted («пришло 14 штрафов»)
+    r"(?=\s*(?:[.,;:!?)»]|$|\n|[-–—]|за\b|в\b|вместо\b|а\b|и\b|но\b|из\b|на\s+руки|плюс|чистыми|официально))"
+    r"(?!\s*(?:-?го\b|числ|дн|день|дня|лет|год|месяц|недел|час|ч\b|смен|раз|%|процент|человек|чел|минут|тыс|тыщ|"
+    r"к\b|руб|р\b|₽|штук|шт\b|кг|км|м\b|числа|январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|"
+    r"ноябр|декабр))|"
+    r"\bпо\s+(?P<monthly>[1-9]\d)\s+в\s+месяц"
+)
+_UNITS_BEFORE_RE = re.compile(
+    r"(?:час\w*|дн\w*|дней|смен\w*|раз|человек|выходн\w*|переработ\w*)\b[^.,!?]{0,15}$"
+)
+_LOW_RATE_RE = LowerPattern(
+    r"(?:\bпо|ставк[аеуи]|ставкой|платят|плачу)\s+(?P<num>[1-2]\d\d)\s+(?:руб\w*\s+)?(?:в|за)\s+"
+    r"(?:час|заказ|смену|выход|машину|рейс|посылку|доставку)\b"
+)
+
+
 # the multiplier first, a rough sum: «мне должны тысяч 120», «выходит тысяч 14 в месяц», «ущерб тысяч на 20»,
 # «должен тыщ по 45» (not «15 тысяч на 2/2», a shift pattern)
 _THOUSANDS_FIRST_RE = LowerPattern(
@@ -306,6 +329,20 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             if number and 300 <= number < 10_000_000 and (rate or not year):
                 spans.append((start, end, number))
                 taken.append((start, end))
+    for match in _THOUSANDS_LEFT_OUT_RE.finditer(folded):
+        group = "num" if match.group("num") else "monthly"
+        start, end = match.start(group), match.end(group)
+        if group == "monthly" and _UNITS_BEFORE_RE.search(folded, max(0, match.start() - 30), match.start()):
+            continue  # «переработки часов по 20 в месяц», «смен у меня по 15 в месяц»
+        if _overlaps(start, end, taken) or _people_after_re().match(folded, end):
+            continue  # «зарплату 30 рабочим»
+        spans.append((start, end, float(match.group(group)) * 1e3))
+        taken.append((start, end))
+    for match in _LOW_RATE_RE.finditer(folded):
+        start, end = match.start("num"), match.end("num")
+        if not _overlaps(start, end, taken):
+            spans.append((start, end, float(match.group("num"))))
+            taken.append((start, end))
     for match in _RANGE_RE.finditer(text):
         following = next((s for s in spans if s[0] == match.end()), None)
         number = _parse_number(match.group("a"))
@@ -726,6 +763,13 @@ _WORKER_NOUN = (
     r"ветеринар\w*|лесоруб\w*|раскряж[её]вщик\w*|рамщик\w*|пилорамщик\w*|скотник\w*|пастух\w*|конюх\w*|"
     r"свинар\w*|дояр(?:ов|ам)|медбрат\w*|акушер\w*|дезинфектор\w*|лифт[её]р\w*|авиатехник\w*|техник(?:а|ов|ам)\b)"
 )
+
+
+@cache
+def _people_after_re() -> re.Pattern[str]:
+    return re.compile(rf"\s+{_WORKER_NOUN}")
+
+
 _APPROX = r"(?:около|примерно|почти|более|больше|свыше|порядка|где-то|всего|уже|целых|человек|под)?\s*"
 _WORKERS_RES = [  # matched on fold_case(text)
     LowerPattern(
