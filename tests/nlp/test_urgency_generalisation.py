@@ -985,6 +985,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch759.jsonl",
         "blind_batch761.jsonl",
         "blind_batch763.jsonl",
+        "blind_batch765.jsonl",
+        "blind_batch767.jsonl",
+        "blind_batch769.jsonl",
+        "blind_batch771.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
