@@ -1052,9 +1052,9 @@ class Gazetteer:
             return None  # «ИП Сафонова»: an entrepreneur's surname, not Сафоново; but «я ИП, Кострома»
         if previous not in PREPOSITIONS and _QUOTE_AFTER_RE.match(text, end):
             return None  # «Шахта «Северная-2»»: a business noun before its name, not Шахты
-        # a capital letter says nothing at a sentence's start: «Зимой тоже не отпустили» is not Зима
         # the letter's first word before a comma is its heading («Грозный, пр. Кадырова, работаю охранником»)
         heading = not text[:start].strip() and text.startswith(",", end)
+        # a capital letter says nothing at a sentence's start: «Зимой тоже не отпустили» is not Зима
         lower_case = not first[:1].isupper() or (
             n == 1
             and not heading
