@@ -989,6 +989,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch767.jsonl",
         "blind_batch769.jsonl",
         "blind_batch771.jsonl",
+        "blind_batch773.jsonl",
+        "blind_batch775.jsonl",
+        "blind_batch777.jsonl",
+        "blind_batch779.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
