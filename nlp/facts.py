@@ -708,10 +708,7 @@ _WORD_MONEY_HINTS = (
     "сотк",
     "десятк",
     "штук",
-    "полмиллион",
-    "пол-лям",
-    "пол лям",
-)
+)  # «полмиллиона», «пол-ляма»: «миллион», «лям» are multiplier hints already
 
 
 def extract_amounts(text: str) -> list[float]:
@@ -1274,9 +1271,8 @@ def _others_paid(unpaid: str) -> str:
 
 
 _OTHERS_PAID = _others_paid("мне|нам|меня|у меня|мо[йяюё]")
-_OTHERS_PAID_ME_RE = re.compile(
-    _others_paid("мне|меня|у меня|мо[йяюё]")
-)  # the writer alone: the count is one
+# the writer alone: the count is one
+_OTHERS_PAID_ME_RE = re.compile(_others_paid("мне|меня|у меня|мо[йяюё]"))
 _FEW_OF_STAFF_RE = re.compile(
     _ONLY + r"(?:мне|нам|(?:с )?меня|ему|ей)\b|" + _ONLY + r"я (?:одна|один)\b|"
     rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\b(?:одна|один) я\b|"
