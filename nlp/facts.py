@@ -338,11 +338,7 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             continue  # «зарплату 30 рабочим»
         spans.append((start, end, float(match.group(group)) * 1e3))
         taken.append((start, end))
-    for match in _LOW_RATE_RE.finditer(folded):
-        start, end = match.start("num"), match.end("num")
-        if not _overlaps(start, end, taken):
-            spans.append((start, end, float(match.group("num"))))
-            taken.append((start, end))
+    spans.extend(_unclaimed(_LOW_RATE_RE, folded, 1.0, taken))
     for match in _RANGE_RE.finditer(text):
         following = next((s for s in spans if s[0] == match.end()), None)
         number = _parse_number(match.group("a"))
@@ -351,11 +347,7 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
             factor = following[2] / full if full else 1.0
             spans.append((match.start("a"), match.end("a"), round(number * factor, 2)))
             taken.append((match.start("a"), match.end("a")))
-    for match in _THOUSANDS_FIRST_RE.finditer(folded):
-        start, end = match.start("num"), match.end("num")
-        if not _overlaps(start, end, taken):
-            spans.append((start, end, float(match.group("num")) * 1000))
-            taken.append((start, end))
+    spans.extend(_unclaimed(_THOUSANDS_FIRST_RE, folded, 1e3, taken))
     spans.extend(_grouped_amounts(text, folded, taken))
     spans.extend(_kopeck_amounts(text, taken))
     spans.extend(_plain_amounts(text, folded, taken))
@@ -426,6 +418,19 @@ _SENTENCE_ENDS = ".!?\n"
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(s <= start < e or start <= s < end for s, e in taken)
+
+
+def _unclaimed(
+    pattern: LowerPattern, folded: str, factor: float, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    """Each match's «num» times `factor`, unless an amount found before covers it; `taken` grows with them."""
+    found = []
+    for match in pattern.finditer(folded):
+        start, end = match.start("num"), match.end("num")
+        if not _overlaps(start, end, taken):
+            found.append((start, end, float(match.group("num")) * factor))
+            taken.append((start, end))
+    return found
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

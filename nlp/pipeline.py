@@ -187,10 +187,9 @@ class Analyzer:
     # ------------------------------------------------------------------------------------------ stages
 
     @staticmethod
-    def _region_of_quote(text: str, source: str) -> str | None:
+    def _region_of_quote(whole: str, source: str) -> str | None:
         """The region named only in the quoted or forwarded letters the writer answers (the employer's
         signature «г. Сургут, ул. Профсоюзов, 37»), when the writer's own words name none."""
-        whole = normalise(text)
         if whole == source:
             return None
         return regions.resolve(regions.find_places(whole), whole)
@@ -214,13 +213,13 @@ class Analyzer:
         facts.organizations += F._unique(brands)  # «в пятёрочке», unless already named («"Пятёрочке"»)
         facts.inns, facts.invalid_inns = F.extract_inns(source)
         facts.ogrns = F.extract_ogrns(source)
-        if not (facts.inns or facts.invalid_inns or facts.ogrns):
+        # the whole text, quoted letters and signature included, for facts the writer's own words lack
+        whole = normalise(text)
+        if not (facts.inns or facts.invalid_inns or facts.ogrns) and whole != source:
             # the employer's numbers given only in the quoted letter the writer answers («> Директор ООО «…»
             # (ИНН 0411004820)»)
-            whole = normalise(text)
-            if whole != source:
-                facts.inns, facts.invalid_inns = F.extract_inns(whole)
-                facts.ogrns = F.extract_ogrns(whole)
+            facts.inns, facts.invalid_inns = F.extract_inns(whole)
+            facts.ogrns = F.extract_ogrns(whole)
         facts.phones = F.extract_phones(source)
         facts.emails = F.extract_emails(source)
         facts.amounts = F.extract_amounts(source)
@@ -238,7 +237,7 @@ class Analyzer:
         facts.region = (
             regions.resolve(places, source)
             or regions.region_from_inn(facts.inns)
-            or self._region_of_quote(text, source)
+            or self._region_of_quote(whole, source)
         )
         state = _State(
             original, text, truncated, cleaned, sents, facts, source=latin if index else None, index=index

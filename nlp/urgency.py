@@ -479,9 +479,12 @@ def assess(
         if "workplace_accident" in categories or not _injury_set_aside(folded, config):
             return True, ACCIDENT_REASON
     text = " ".join(folded)
-    wages = any(c in categories for c in WAGE_CODES) or arrears_told(text, config)
-    if not wages and any(scores.get(c, 0.0) >= config.mass_min_score for c in WAGE_CODES):
-        wages = not wages_paid(folded, config)
+    wages_told = any(c in categories for c in WAGE_CODES) or arrears_told(text, config)
+    wages_scored = any(scores.get(c, 0.0) >= config.mass_min_score for c in WAGE_CODES)
+    # the writers' word that they are paid now («пока зарплата приходит вовремя») outweighs the category, its
+    # score and the count: the arrears are paid off, only threatened, or of extras
+    paid_now = (wages_told or wages_scored) and wages_paid(folded, config)
+    wages = wages_told or (wages_scored and not paid_now)
 
     def most_paid() -> bool:
         # read on the text with its «ё»: «и всё» is no «все»
@@ -497,9 +500,7 @@ def assess(
             and not most_paid()
         )
 
-    # the writers' word that they are paid now («пока зарплата приходит вовремя») outweighs the category and
-    # the count: the arrears are paid off, only threatened, or of extras
-    if wages and not out_of_scope and not wages_paid(folded, config):
+    if wages and not out_of_scope and not paid_now:
         if workers_affected is not None and workers_affected >= config.mass_min_workers:
             return True, config.mass_reason
         if any(p.search(text) for p in config.mass_patterns) and whole_staff_unpaid():
