@@ -993,6 +993,18 @@ def _train_texts() -> frozenset[str]:
         "blind_batch775.jsonl",
         "blind_batch777.jsonl",
         "blind_batch779.jsonl",
+        "blind_batch781.jsonl",
+        "blind_batch783.jsonl",
+        "blind_batch785.jsonl",
+        "blind_batch787.jsonl",
+        "blind_batch789.jsonl",
+        "blind_batch791.jsonl",
+        "blind_batch793.jsonl",
+        "blind_batch795.jsonl",
+        "blind_batch797.jsonl",
+        "blind_batch799.jsonl",
+        "blind_batch801.jsonl",
+        "blind_batch803.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
