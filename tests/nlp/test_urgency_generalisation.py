@@ -1005,6 +1005,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch799.jsonl",
         "blind_batch801.jsonl",
         "blind_batch803.jsonl",
+        "blind_batch805.jsonl",
+        "blind_batch807.jsonl",
+        "blind_batch809.jsonl",
+        "blind_batch811.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
