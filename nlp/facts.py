@@ -169,10 +169,14 @@ _MULT = (
 )
 _CURRENCY = r"(?:руб(?:л[а-яё]*)?\.?|р\.|р\b|₽|rub)"
 _MONEY_RE = re.compile(
-    rf"(?<![\d\w.,])(?P<num>{_NUMBER})\s?(?:{_MULT}\s?(?P<cur>{_CURRENCY})?|(?P<cur2>{_CURRENCY}))",
+    # «4 с половиной тыщи», «8 с лишним тысяч»
+    rf"(?<![\d\w.,])(?P<num>{_NUMBER})(?:\s+с\s+(?P<extra>половиной|лишним))?\s?"
+    rf"(?:{_MULT}\s?(?P<cur>{_CURRENCY})?|(?P<cur2>{_CURRENCY}))",
     re.IGNORECASE,
 )
-_NOT_MONEY_AFTER = re.compile(r"\s*(человек|чел\b|сотрудник|работник|рабочих|лет|км|м\b|кв)", re.IGNORECASE)
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(человек|чел\b|сотрудник|работник|рабочих|лет|км|километр|м\b|кв)", re.IGNORECASE
+)
 # the rest of a sum after its thousands («23 тыс. 600 р.», «19 тыс. 700 вместо 41») and kopecks after roubles
 # («37 500 руб. 40 коп.»)
 _HUNDREDS_AFTER_THOUSANDS_RE = re.compile(
@@ -229,20 +233,34 @@ _BARE_MONEY_RES = [  # matched on fold_case(text)
 ]
 
 
+# what a bare number counts when it is no sum in thousands: days, hours, people, percents, dates
+_NOT_THOUSANDS_AFTER = (
+    r"\s*(?:-?го\b|числ|дн|день|дня|лет|год|месяц|недел|час|ч\b|смен|раз|%|процент|человек|чел|минут|тыс|тыщ|"
+    r"к\b|руб|р\b|₽|штук|шт\b|кг|км|м\b|числа|январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|"
+    r"ноябр|декабр)"
+)
 # thousands left out after a word about a monthly pay: «при зарплате 52», «оклад 38», «средняя была 60, за
-# октябрь пришло 14», «по 40 в месяц» (not a date: «зарплата 15-го», «аванс 25 числа»; not a count: «зарплату
-# 2 месяца»); and rates from 100 that counts of hours never reach: «ставка 180 в час», «по 150 за заказ»
+# октябрь пришло 14», «по 40 в месяц», «зарплата у меня 55», «отпускные — 23 вместо 40», «на карту упало
+# 12», «12 с копейками» (not a date: «зарплата 15-го», «аванс 25 числа»; not a count: «зарплату 2 месяца»);
+# and rates from 100 that counts of hours never reach: «ставка 180 в час», «по 150 за заказ»
 _THOUSANDS_LEFT_OUT_RE = LowerPattern(
-    r"(?:(?:при\s+)?(?:зарплат[аеуы]|окладе?|зп|з/п)|получаю|средн(?:яя|ий|юю)(?:\s+(?:была|был|зарплата|зп))?|"
-    r"пришл[оа]|перевели|недоплата|остаток)\s+(?:(?:около|примерно|где-то|только|всего)\s+)?"
+    r"(?:(?:(?:при|с)\s+)?(?:зарплат(?:[аеуы]|ой)|оклад(?:е|ом)?|зп|з/п)(?:\s+(?:в|у\s+(?:меня|нас|него|не[её])))?|"
+    r"получаю|средн(?:яя|ий|юю)(?:\s+(?:была|был|зарплата|зп))?|пришл[оа]|перевели|недоплата|остаток|"
+    r"(?:на\s+карту\s+)?(?:упал[оа]|капнул[оа])|"
+    r"отпускн(?:ые|ых)(?:\s*[-–—:])?)\s+(?:(?:около|примерно|где-то|только|всего)\s+)?"
     r"(?P<num>[1-9]\d)(?![\d\w/])(?![.,]?\s?\d)"
     # followed by a clause's end or a word about the pay, not by what was counted («пришло 14 штрафов»)
-    r"(?=\s*(?:[.,;:!?)»]|$|\n|[-–—]|за\b|в\b|вместо\b|а\b|и\b|но\b|из\b|на\s+руки|плюс|чистыми|официально))"
-    r"(?!\s*(?:-?го\b|числ|дн|день|дня|лет|год|месяц|недел|час|ч\b|смен|раз|%|процент|человек|чел|минут|тыс|тыщ|"
-    r"к\b|руб|р\b|₽|штук|шт\b|кг|км|м\b|числа|январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|"
-    r"ноябр|декабр))|"
+    r"(?=\s*(?:[.,;:!?)»]|$|\n|[-–—]|за\b|в\b|вместо\b|а\b|и\b|но\b|из\b|на\s+руки|плюс|чистыми|официально|"
+    r"с\s+(?:копейк|копеечк|чем-то|лишним|хвостиком)))"
+    rf"(?!{_NOT_THOUSANDS_AFTER})|"
     r"\bпо\s+(?P<monthly>[1-9]\d)\s+в\s+месяц"
 )
+# the upper end of a range of such sums: «зарплата 35-40», «тысяч по 60-70»; not of days or dates («зарплату
+# 10-15 дней задерживают», «зарплата 15-20 числа»: no sum at all)
+_UPPER_THOUSANDS_RE = re.compile(
+    rf"\s?[-–]\s?(?P<num>[1-9]\d{{0,2}})(?![\d\w/]|[.,]\d)(?!{_NOT_THOUSANDS_AFTER})"
+)
+_RANGE_OF_UNITS_RE = re.compile(rf"\s?[-–]\s?\d{{1,3}}{_NOT_THOUSANDS_AFTER}")
 _UNITS_BEFORE_RE = re.compile(
     r"(?:час\w*|дн\w*|дней|смен\w*|раз|человек|выходн\w*|переработ\w*)\b[^.,!?]{0,15}$"
 )
@@ -251,11 +269,26 @@ _LOW_RATE_RE = LowerPattern(
     r"(?:час|заказ|смену|выход|машину|рейс|посылку|доставку)\b"
 )
 
+# «штука» for a thousand after a word about pay («доплачивали 3 штуки», «собирает по 3 штуки с каждого»), not
+# things counted («сняли 2 штуки перчаток», «поясов выдали 3 штуки на всю смену», «норма 900 штук за смену»)
+_PIECES_PAID_RE = LowerPattern(
+    rf"(?<!\w)(?:{_MONEY_BEFORE}|доплачива\w*|доплатил\w*|собира\w*|насчитал\w*)\s+(?:мне\s+|нам\s+)?"
+    r"(?:по\s+|около\s+|почти\s+)?"
+    r"(?P<num>\d{1,2}(?:[.,]5)?)\s+штук[иа]?(?!\w)(?!\s+[а-яё]+(?:ов|ев|ей|ек|ок)\b)"
+)
+# thousands left out and told by their kopecks or a half: «пенсия 14 с копейками», «оклад 9 с половиной»,
+# «заплатила 2 с половиной», «должно быть 24 с половиной» (not «2 с половиной года»)
+_WITH_KOPECKS_RE = LowerPattern(r"(?<![\d\w.,])(?P<num>[1-9]\d?)\s+с\s+копе(?:йками|ечками)\b")
+_AND_A_HALF_RE = LowerPattern(
+    r"(?:\bза|выдали|заплатил\w*|списал\w*|оклад\w*|зарплат\w*|расч[её]т\w*|должно\s+быть|должн[ыа]|получаю|"
+    r"получил\w*|пенси[яи])\s+(?:(?:около|примерно|всего|только)\s+)?(?P<num>[1-9]\d?)\s+с\s+половиной\b"
+    rf"(?!{_NOT_THOUSANDS_AFTER})"
+)
 
 # the multiplier first, a rough sum: «мне должны тысяч 120», «выходит тысяч 14 в месяц», «ущерб тысяч на 20»,
 # «должен тыщ по 45» (not «15 тысяч на 2/2», a shift pattern)
 _THOUSANDS_FIRST_RE = LowerPattern(
-    r"(?<![\w])(?:тысяч|тыщ|тыс\.?)\s+(?:(?:под|около|где-то|примерно|на|по)\s+)?(?P<num>\d{1,3})(?![\d\w/])"
+    r"(?<![\w])(?:тысяч|тыщ|тыс\.?|косарей)\s+(?:(?:под|около|где-то|примерно|на|по)\s+)?(?P<num>\d{1,3})(?![\d\w/])"
     r"(?!\s*(?:час|ч\b|дн|день|дня|смен|лет|год|месяц|%|процент|человек|чел|км|раз|шт|кг|минут|числ))"
 )
 
@@ -293,6 +326,8 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
         number = _parse_number(match.group("num"))
         if not number:
             continue
+        if match.group("extra") == "половиной":
+            number += 0.5
         factor = _multiplier(mult)
         end = match.end()
         rest = _HUNDREDS_AFTER_THOUSANDS_RE.match(text, end) if factor == 1e3 else None
@@ -334,11 +369,21 @@ def money_spans(text: str) -> list[tuple[int, int, float]]:
         start, end = match.start(group), match.end(group)
         if group == "monthly" and _UNITS_BEFORE_RE.search(folded, max(0, match.start() - 30), match.start()):
             continue  # «переработки часов по 20 в месяц», «смен у меня по 15 в месяц»
-        if _overlaps(start, end, taken) or _people_after_re().match(folded, end):
+        if (
+            _overlaps(start, end, taken)
+            or _people_after_re().match(folded, end)
+            or _RANGE_OF_UNITS_RE.match(folded, end)
+        ):
             continue  # «зарплату 30 рабочим»
         spans.append((start, end, float(match.group(group)) * 1e3))
         taken.append((start, end))
+        spans.extend(_upper_thousands(folded, end, float(match.group(group)), taken))
     spans.extend(_unclaimed(_LOW_RATE_RE, folded, 1.0, taken))
+    spans.extend(_unclaimed(_PIECES_PAID_RE, folded, 1e3, taken))
+    spans.extend(_unclaimed(_WITH_KOPECKS_RE, folded, 1e3, taken))
+    spans.extend(
+        (start, end, value + 500) for start, end, value in _unclaimed(_AND_A_HALF_RE, folded, 1e3, taken)
+    )
     for match in _RANGE_RE.finditer(text):
         following = next((s for s in spans if s[0] == match.end()), None)
         number = _parse_number(match.group("a"))
@@ -427,10 +472,29 @@ def _unclaimed(
     found = []
     for match in pattern.finditer(folded):
         start, end = match.start("num"), match.end("num")
-        if not _overlaps(start, end, taken):
-            found.append((start, end, float(match.group("num")) * factor))
+        number = _parse_number(match.group("num")) or 0.0
+        if not _overlaps(start, end, taken) and not (factor == 1e3 and _RANGE_OF_UNITS_RE.match(folded, end)):
+            found.append((start, end, number * factor))
             taken.append((start, end))
+            if factor == 1e3:
+                found.extend(_upper_thousands(folded, end, number, taken))
     return found
+
+
+def _upper_thousands(
+    folded: str, end: int, lower: float, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    """The upper end of a range whose lower end, ending at `end`, is a sum in thousands left out; `taken`
+    grows with it."""
+    match = _UPPER_THOUSANDS_RE.match(folded, end)
+    if (
+        match is None
+        or float(match.group("num")) <= lower
+        or _overlaps(match.start("num"), match.end("num"), taken)
+    ):
+        return []
+    taken.append((match.start("num"), match.end("num")))
+    return [(match.start("num"), match.end("num"), float(match.group("num")) * 1e3)]
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -574,10 +638,10 @@ _ELLIPTIC_NUMBER = (
 )
 _ELLIPTIC_AFTER_RE = re.compile(
     r"\s*[.,]?\s*(?:(?:на\s+руки|в\s+месяц|в\s+день|в\s+час|за\s+смену)\s*,?\s*)?(?:(?:а|но|и)\s+)?"
-    r"(?:(?:я|мне|нам|мы)\s+)?"
+    r"(?:на\s+руки\s+)?(?:(?:я|мне|нам|мы)\s+)?"
     # «вместо положенных 28», «остальные 25 отдают в конверте»
     r"(?:вместо(?:\s+(?:положенн|обещанн|оговор[её]нн|заявленн|прежн|законн)\w*)?|остальн(?:ые|ое)|"
-    r"заплатил\w*|выплатил\w*|дал\w*|плат\w*|брал\w*|получ\w*|обещали|из\s+них|"
+    r"заплатил\w*|выплатил\w*|дал\w*|дают|да[её]т|плат\w*|брал\w*|получ\w*|обещали|из\s+них|"
     r"потом|теперь|сейчас|стало|стала|осталось|остаётся|остается|осталась|вычли|удержали|срезали|то|"
     r"перевел\w*|перевёл|перечислил\w*|начислил\w*|отдал\w*|пришл\w*|выходит|по\s+факту|"
     rf"за\s+{_MONTH})"
@@ -643,11 +707,13 @@ _SLANG_MONEY = {
 }
 _SLANG_MONEY_RE = LowerPattern(
     r"(?:зарплат\w*|зп|з/п|оклад\w*|плат\w*|заплатил\w*|дали|дают|получа\w*|получил\w*|обещал\w*|должн\w*|должен|"
-    r"премия|премию|аванс|выдал\w*|выплатил\w*|минус|штраф\w*|снима\w*|сняли|вычита\w*|вычли)\s+"
+    r"задолжал\w*|"
+    r"премия|премию|аванс|выдал\w*|выплатил\w*|минус|штраф\w*|снима\w*|сняли|вычита\w*|вычли|осталось|остался)\s+"
     r"(?:\w+\s+){0,2}?(?:только\s+|всего\s+|по\s+|с\s+|до\s+|около\s+|под\s+)?[«\"]?"
     r"(?P<w>полтинник[аеу]?|полтос[аеу]?|двадцатк[аиуе]|тридцатк[аиуе]|сороковник[аеу]?|косар[ьяю]|"
-    r"пятихатк[аиуе]|пятнашк[аиуе]|сотк[аиуе]|десятк[аиуе]|штук[аиу](?=\s+(?:в|за)\s+(?:день|смену|час|выход)\b))"
-    r"(?![\w-])"
+    r"пятихатк[аиуе]|пятнашк[аиуе]|сотк[аиуе]|десятк[ауе]|штук[аиу](?=\s+(?:в|за)\s+(?:день|смену|час|выход)\b))"
+    # not «осталось десятка дней»
+    r"(?![\w-])(?!\s+(?:дн|дней|лет|год|раз|человек|минут|час|км|метр|процент|соток))"
 )
 # half a million: money whatever the words before («пол-ляма в год премиями», «должны полмиллиона»)
 _HALF_MILLION_RE = re.compile(r"(?<![\w-])(?:пол-?\s?лям(?:а|ов)?|полмиллиона)(?![\w-])")
@@ -668,6 +734,8 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
                 continue  # «сорок тысяч человек»
             raw = match.group("num")
             number = 1.5 if raw.startswith("полтор") else float(numerals_to_digits(raw).replace(" ", ""))
+            if match.group("extra") == "половиной":
+                number += 0.5
             mult = match.group("mult") or ""
             factor = 1.0
             if mult:
@@ -693,7 +761,8 @@ def word_money_spans(text: str) -> list[tuple[int, int, float]]:
 @cache
 def _word_money_re() -> re.Pattern[str]:
     return re.compile(
-        rf"(?<![\w-])(?P<num>полтора|полторы|(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)\s+"
+        rf"(?<![\w-])(?P<num>полтора|полторы|(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)"
+        r"(?:\s+с\s+(?P<extra>половиной|лишним))?\s+"
         r"(?:(?P<mult>тысяч[аи]?|тыщ[аи]?|тыс\.|тыс\b|косар(?:я|ей)|миллион(?:ов|а)?|млн\b\.?|лям(?:а|ов)?)"
         rf"(?:\s+(?P<rest>(?:{_NUMERAL_WORD})(?:\s+(?:{_NUMERAL_WORD}))*)(?=\s+руб))?"
         r"(?:\s+(?P<cur>руб\w*))?|(?P<cur2>руб\w*))(?![\w-])"
@@ -754,6 +823,7 @@ _WORKER_NOUN = (
     r"станочник\w*|наладчик\w*|ткач\w*|прядильщ\w*|мотальщ\w*|закройщ\w*|вязальщ\w*|портних\w*|"
     r"фрезеровщик\w*|шлифовщик\w*|прессовщик\w*|литейщик\w*|стропальщик\w*|обвальщик\w*|раскройщик\w*|"
     r"игрок\w*|спортсмен\w*|футболист\w*|хоккеист\w*|танцор\w*|человека|член(?:а|ов)\s+профсоюза|"
+    r"фамили(?:я|и|й)\b|"  # «в ведомости 26 фамилий»
     r"куратор\w*|тьютор\w*|модератор\w*|бармен\w*|барист\w*|массажист\w*|косметолог\w*|парикмахер\w*|"
     r"таксист\w*|дальнобойщик\w*|мерчендайзер\w*|промоутер\w*|укладчик\w*|бортпроводни\w*|"
     # trades of building, transport, farms and plants; «водил», «разнорабочих» as people say them

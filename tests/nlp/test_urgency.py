@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlp.pipeline import Analyzer
 from nlp.urgency import assess, rule_reason
 
 DEATH = "гибель работника на производстве"
@@ -434,3 +435,14 @@ def test_another_unit_paid_is_no_word_that_the_writers_are_paid() -> None:
         "Депо № 1 получает зарплату вовремя.",
     ]
     assert assess(depot, ["wage_arrears"], 38) == (True, MASS)
+
+
+def test_the_names_of_an_unpaid_payroll_sheet_are_mass_arrears(analyzer: Analyzer) -> None:
+    # the workers counted by the names of the sheet (tuning batch 788): no «человек» in the letter
+    letter = (
+        "АО «Комбинат строительных материалов», Тамбов. В ведомости за октябрь 26 фамилий, деньги не пришли ни "
+        "одному. В бухгалтерии говорят — счета арестованы, ждите."
+    )
+    result = analyzer.analyze(letter)
+    assert result.facts.workers_affected == 26
+    assert (result.urgent, result.urgent_reason) == (True, MASS)

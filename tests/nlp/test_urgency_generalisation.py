@@ -144,6 +144,8 @@ def test_euphemisms_are_urgent(sentence: str, reason: str) -> None:
         "На новогодних праздниках всей семьёй отравились на застолье у родственников.",
         "За рулём я провожу часов по 8, переработок нет.",
         "Верёвку для белья во дворе порвали соседи.",
+        # a pregnancy's past complication, over now (tuning batch 788)
+        "У меня была угроза прерывания, лежала на сохранении, сейчас всё хорошо, ушла в декрет.",
     ],
 )
 def test_near_misses_are_not_urgent(sentence: str) -> None:
