@@ -1011,6 +1011,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch807.jsonl",
         "blind_batch809.jsonl",
         "blind_batch811.jsonl",
+        "blind_batch813.jsonl",
+        "blind_batch815.jsonl",
+        "blind_batch817.jsonl",
+        "blind_batch819.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
