@@ -885,8 +885,10 @@ _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
     # «нас человек 200», «человек под сорок»
     LowerPattern(r"\bчеловек\s+(?:(?:под|около|где-то|примерно)\s+)?(?P<n>\d{1,5})(?![\d\w])"),
     LowerPattern(r"\(\s*их\s+(?P<n>\d{1,5})\s*\)"),  # «сезонным рабочим (их 40)»
-    # «нас 12.», «нас 12 в трёх магазинах», «нас 15 на складе», «нас ровно 10 — официанты, повара»
+    # «нас 12.», «нас 12 в трёх магазинах», «нас 15 на складе», «нас ровно 10 — официанты, повара» (not a pay:
+    # «оклад у нас 45.»)
     LowerPattern(
+        r"(?<!оклад у )(?<!оклады у )(?<!зарплата у )(?<!зарплаты у )(?<!зп у )(?<!ставка у )"
         r"\bнас\s*[,—-]?\s*(?:(?:около|примерно|под|почти|больше|более|свыше|где-то|ровно|всего|уже)\s+)?"
         r"(?P<n>\d{1,5})(?:\s*[.,;!)]|\s*$|\s+(?:в|во|на|у)\s+(?!\d)|\s+[—–-]\s*(?![\d\s]))"
     ),
@@ -1031,8 +1033,10 @@ _COLLECTIVE_RE = re.compile(
     r"(?![\w-])(?!\s+(?:\w+\s+)?(?:дет|ребят(?:ишек|ок)|сыновей|дочер|внук|суток|сутки|малыш|несовершеннолет))"
 )
 _TENS = r"(?P<u>десят(?:ок|ка|ков|ку)|сот(?:ни|ен|ню)|дюжин\w*)"
+# tens and hundreds of money or things are no people («должны больше двух сотен тысяч»)
+_NOT_PEOPLE_AFTER = r"(?!\s*(?:тыс|тыщ|руб|р\b|₽|млн|миллион|км|километр|метр|лет|раз|штук|кг|тонн))"
 _TIMES_RE = re.compile(
-    rf"(?<![\w-])(?P<a>\d{{1,3}}|пар[ау]|полтора|полторы)\s+{_TENS}(?![\w-])"
+    rf"(?<![\w-])(?P<a>\d{{1,3}}|пар[ау]|полтора|полторы)\s+{_TENS}(?![\w-]){_NOT_PEOPLE_AFTER}"
 )  # «два десятка»
 # «десятка два», «десятка полтора»
 _TIMES_BACK_RE = re.compile(rf"(?<![\w-]){_TENS}\s+(?P<a>\d{{1,2}}|полтора|полторы)(?![\d\w])")
@@ -1101,7 +1105,7 @@ _NUMERAL_FORMS: dict[int, str] = {
     70: r"семьдесят|семидесяти|семьюдесятью",
     80: r"восемьдесят|восьмидесяти|восемьюдесятью",
     90: r"девяносто|девяноста",
-    100: r"сто|ста|сотня|сотни|сотню|сотней",
+    100: r"сто|ста|сотня|сотни|сотню|сотней|сотен",
     200: r"двести|двухсот|двумстам|двумястами",
     300: r"триста|тр[её]хсот|тр[её]мстам|тремястами",
     400: r"четыреста|четыр[её]хсот|четыр[её]мстам|четырьмястами",
@@ -1131,7 +1135,11 @@ def numerals_to_digits(text: str) -> str:
     of numeral words is summed when its parts fall in size (hundreds, tens, units), else each is written."""
 
     def replace(match: re.Match[str]) -> str:
-        values = [_numeral_value(w) for w in match.group().split()]
+        words = match.group().split()
+        values = [_numeral_value(w) for w in words]
+        hundreds = [v for w, v in zip(words, values, strict=True) if not w.startswith(("сотн", "сотен"))]
+        if len(words) == 2 and len(hundreds) == 1 and 1 < hundreds[0] < 10:
+            return str(hundreds[0] * 100)  # «две сотни», «сотни две» → 200 (not «2 100», «102»)
         if all(a > b and len(str(a)) > len(str(b)) for a, b in zip(values, values[1:], strict=False)):
             return str(sum(values))
         return " ".join(str(v) for v in values)
