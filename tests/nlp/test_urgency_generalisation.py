@@ -1015,6 +1015,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch815.jsonl",
         "blind_batch817.jsonl",
         "blind_batch819.jsonl",
+        "blind_batch821.jsonl",
+        "blind_batch823.jsonl",
+        "blind_batch825.jsonl",
+        "blind_batch827.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
