@@ -1019,6 +1019,12 @@ def _train_texts() -> frozenset[str]:
         "blind_batch823.jsonl",
         "blind_batch825.jsonl",
         "blind_batch827.jsonl",
+        "blind_batch829.jsonl",
+        "blind_batch831.jsonl",
+        "blind_batch833.jsonl",
+        "blind_batch835.jsonl",
+        "blind_batch837.jsonl",
+        "blind_batch839.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
