@@ -460,6 +460,14 @@ def test_region_misspelt_and_abbreviated(text: str, region: str | None) -> None:
         ("Мама, 79 лет, лежала в кардиологии, санитарка нагрубила.", None),
         ("Работа. Не платят третий месяц.", None),
         ("Зарплату задерживают, на что нам жить? Анна", None),  # a signature, not the village Анна
+        # a capitalised adjective after a marker names the settlement (tuning batches 798, 830); not the first
+        # word of a longer name («Белый Яр», «Красный Усть-Донецкого р-на»: not the towns Белый, Красный)
+        ("Здравствуйте. п. Тазовский. Я прошла собеседование", "Ямало-Ненецкий автономный округ"),
+        ("Посёлок Ягодное. На нашей фабрике стоит оборудование", "Магаданская область"),
+        ("В посёлке Беринговский интернет не работает", "Чукотский автономный округ"),
+        ("склад в с. Белый Яр, зарплату не платят", None),
+        ("я из х. Красный Усть-Донецкого р-на. работаю на ферме", None),
+        ("в посёлке заречном не платят", None),
     ],
 )
 def test_region_of_settlement(text: str, region: str | None) -> None:
