@@ -99,6 +99,7 @@ _STANITSA_MARKERS = frozenset(
 )
 # «ст.» is also «старший» and «статья»: capitalised names only, none named like a town elsewhere
 _STATION_MARKER = "ст"
+_STATION_WORDS = frozenset({"станция", "станции", "станцию", "станцией"})
 # a settlement is also read without a marker right after these, when it is not an ordinary word
 _SETTLEMENT_PREPOSITIONS = frozenset({"в", "во", "из", "под"})  # «под Галичем»
 STREET_MARKERS = frozenset(
@@ -797,9 +798,12 @@ class Gazetteer:
     ) -> str | None:
         """The settlement word right before token i («пгт», «с.», «в селе», «р.п.»), or None."""
         marker = folded[i - 1]
+        gap = text[toks[i - 1][2] : toks[i][1]]
+        if marker in _STATION_WORDS:
+            # «станция Таксимо», «на станции Лорино»: read as «ст.» is
+            return _STATION_MARKER if _GAP_SPACES_RE.fullmatch(gap) else None
         if marker not in SETTLEMENT_MARKERS and marker not in _TOWN_MARKERS:
             return None
-        gap = text[toks[i - 1][2] : toks[i][1]]
         if marker == "г":
             # a small town that cities.yaml does not list («г. Абаза»); «2023 г.» is a year
             if not _DOT_GAP_RE.fullmatch(gap) or _YEAR_BEFORE_RE.search(

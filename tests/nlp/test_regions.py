@@ -468,6 +468,11 @@ def test_region_misspelt_and_abbreviated(text: str, region: str | None) -> None:
         ("склад в с. Белый Яр, зарплату не платят", None),
         ("я из х. Красный Усть-Донецкого р-на. работаю на ферме", None),
         ("в посёлке заречном не платят", None),
+        # «станция» before a settlement, as «ст.» (tuning batches 798, 830); a station of the metro or of the
+        # ambulance is none
+        ("Работаю монтёром пути в ООО «Муястрой», станция Таксимо. С ноября", "Республика Бурятия"),
+        ("я стрелочником на станции Таксимо", "Республика Бурятия"),
+        ("работаю фельдшером на станции скорой помощи", None),
     ],
 )
 def test_region_of_settlement(text: str, region: str | None) -> None:
