@@ -890,24 +890,15 @@ class Gazetteer:
                     n == 1
                     and marker not in _STANITSA_MARKERS
                     and _is_ordinary_adjective(words[0])
-                    and (not words[0][:1].isupper() or self._name_goes_on(toks, i, text))
+                    and (not words[0][:1].isupper() or (longest > 1 and toks[i + 1][0][:1].isupper()))
                 ):
                     # «в посёлке заречном» is no name; a capitalised one is («п. Тазовский», «Посёлок
-                    # Ягодное.»), unless it begins a longer name («с. Белый Яр», «х. Красный Усть-Донецкого
-                    # р-на»: not the towns Белый, Красный)
+                    # Ягодное.»), unless it begins a longer name, a capitalised word across spaces («с. Белый
+                    # Яр», «х. Красный Усть-Донецкого р-на»: not the towns Белый, Красный)
                     continue
             start, end = toks[i][1], toks[i + n - 1][2]
             return Place(text[start:end], start, end, region, "settlement")
         return None
-
-    @staticmethod
-    def _name_goes_on(toks: list[tuple[str, int, int]], i: int, text: str) -> bool:
-        """The word after token i is capitalised and follows it across spaces: a longer name goes on."""
-        return (
-            i + 1 < len(toks)
-            and toks[i + 1][0][:1].isupper()
-            and _GAP_SPACES_RE.fullmatch(text, toks[i][2], toks[i + 1][1]) is not None
-        )
 
     @staticmethod
     def _institution_of_place(folded: list[str], i: int) -> bool:
