@@ -1025,6 +1025,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch835.jsonl",
         "blind_batch837.jsonl",
         "blind_batch839.jsonl",
+        "blind_batch841.jsonl",
+        "blind_batch843.jsonl",
+        "blind_batch845.jsonl",
+        "blind_batch847.jsonl",
+        "blind_batch849.jsonl",
+        "blind_batch851.jsonl",
+        "blind_batch853.jsonl",
+        "blind_batch855.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
