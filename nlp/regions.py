@@ -4,10 +4,12 @@ Forms are prebuilt once by inflecting every name with pymorphy (all six cases, p
 so matching a text is a dictionary lookup over token n-grams; a lemma lookup catches forms the
 inflection missed. Cities come from ``kb_content/gazetteer/cities.yaml``; a name listed for several
 regions is ambiguous and resolves to nothing by itself. Villages, urban-type settlements and stanitsas come
-from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlements.py``); their forms are
+from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlements.py``) and
+``settlements_added.yaml`` (kept by hand: places GeoNames lacks); their forms are
 made by ending rules and they count only after a marker («пгт», «с.», «в посёлке»; «г.» / «город» for the
 small towns among them), «в / из», or standing alone between punctuation like a heading («Хандыга. …»; see
-find). Metro stations (``kb_content/gazetteer/metro.yaml``) name their city after «метро», «м.» («у м. ВДНХ»).
+find). Metro stations (``kb_content/gazetteer/metro.yaml``) name their city after «метро», «м.» («у м. ВДНХ»);
+the fields of ``kb_content/gazetteer/fields.yaml`` («Ванкорское месторождение») are read as region aliases.
 """
 
 from __future__ import annotations
@@ -1463,12 +1465,16 @@ def gazetteer() -> Gazetteer:
                 kb = _kb_dir()
                 cities_path = kb / "gazetteer" / "cities.yaml"
                 cities = _load_yaml(cities_path) if cities_path.exists() else []
-                settlements_path = kb / "gazetteer" / "settlements.yaml"
-                settlements = load_settlements(settlements_path) if settlements_path.exists() else []
+                settlements: list[dict[str, Any]] = []
+                for name in ("settlements.yaml", "settlements_added.yaml"):
+                    if (kb / "gazetteer" / name).exists():
+                        settlements += load_settlements(kb / "gazetteer" / name)
+                fields_path = kb / "gazetteer" / "fields.yaml"
+                fields = _load_yaml(fields_path) if fields_path.exists() else []
                 _gazetteer = Gazetteer(
                     _load_yaml(kb / "regions.yaml"),
                     cities,
-                    _load_yaml(RULES_DIR / "region_aliases.yaml"),
+                    [*_load_yaml(RULES_DIR / "region_aliases.yaml"), *fields],
                     _load_yaml(RULES_DIR / "place_words.yaml"),
                     settlements,
                 )

@@ -197,7 +197,9 @@ def build(check: bool) -> None:
     names: dict[str, str] = {}  # folded → spelling
     regions_of: dict[str, set[str]] = defaultdict(set)
     for place in places:
-        name = str(place["name"])
+        # GeoNames drops the soft sign of «Усть-» in a few names («Ust-Nera»); an alternate spelt «Уст-Нера»
+        # would then win
+        name = re.sub(r"^Ust-", "Ust’-", str(place["name"]))
         variants = [name] if CYRILLIC.match(name) else transliteration_variants(name)  # «Половинка»
         if not variants:
             untransliterable += 1
