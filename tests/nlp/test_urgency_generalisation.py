@@ -1033,6 +1033,18 @@ def _train_texts() -> frozenset[str]:
         "blind_batch851.jsonl",
         "blind_batch853.jsonl",
         "blind_batch855.jsonl",
+        "blind_batch857.jsonl",
+        "blind_batch859.jsonl",
+        "blind_batch861.jsonl",
+        "blind_batch863.jsonl",
+        "blind_batch865.jsonl",
+        "blind_batch867.jsonl",
+        "blind_batch869.jsonl",
+        "blind_batch871.jsonl",
+        "blind_batch873.jsonl",
+        "blind_batch875.jsonl",
+        "blind_batch877.jsonl",
+        "blind_batch879.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
