@@ -62,6 +62,9 @@ class Rules:
     ordinary_conditions: LowerPattern | None = None
     danger_words: LowerPattern | None = None
     all_but_writers: LowerPattern | None = None
+    danger_denied: tuple[LowerPattern, ...] = ()
+    danger_denied_question: LowerPattern | None = None
+    danger_denied_before: LowerPattern | None = None
 
     @cached_property
     def work_ties(self) -> tuple[LowerPattern, ...]:
@@ -103,6 +106,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
         return pattern(text) if text else None
 
     mass = data["mass_wage_arrears"]
+    denied = data.get("danger_denied") or {}
     return Rules(
         tuple(
             Rule(
@@ -138,6 +142,9 @@ def rules(path: Path = RULES_PATH) -> Rules:
         ordinary_conditions=optional(data.get("ordinary_conditions")),
         danger_words=optional(data.get("danger_words")),
         all_but_writers=optional(mass.get("all_but_writers")),
+        danger_denied=compile_all(denied.get("patterns")),
+        danger_denied_question=optional(denied.get("question")),
+        danger_denied_before=optional(denied.get("before")),
     )
 
 
@@ -349,6 +356,21 @@ def _ordinary_conditions(sentence: str, config: Rules) -> bool:
     return config.danger_words is None or not config.danger_words.search(sentence)
 
 
+def danger_denied(folded: list[str], config: Rules) -> bool:
+    """The writer says plainly that there is no danger now («Опасности для жизни нет, но так работать
+    унизительно»): not asking it, doubting it or quoting another who says so (`danger_denied`)."""
+    question, before = config.danger_denied_question, config.danger_denied_before
+    for sentence in folded:
+        for pattern in config.danger_denied:
+            for match in pattern.finditer(sentence):
+                if question is not None and question.search(sentence[match.end() :]):
+                    continue
+                if before is not None and before.search(sentence[max(0, match.start() - 40) : match.start()]):
+                    continue
+                return True
+    return False
+
+
 def _injury_ruled_out(sentence: str, config: Rules) -> bool:
     """The sentence tells of an injury that the rules' own exceptions set aside — settled long ago («травму
     расследовали, акт Н-1 выдали, претензий нет»), on holiday, denied: the sentence head, alone, does not hear
@@ -461,8 +483,9 @@ def assess(
     out_of_scope = categories == ["out_of_scope"]
     folded = _fold(sentences)
     heard = urgent_proba >= head_floor
+    denied = danger_denied(folded, config)
     for rule, at in _rule_matches(folded):
-        if rule.weighed_by_head and not heard:
+        if (rule.weighed_by_head and not heard) or (denied and rule.reason == DANGER_REASON):
             continue
         if not out_of_scope:
             return True, rule.reason
@@ -552,5 +575,7 @@ def assess(
         if wages_alone:
             return True, config.mass_reason  # what the head heard is the arrears
         accident = scores.get("workplace_accident", 0.0) >= scores.get("occupational_safety", 0.0)
+        if not accident and denied:
+            return False, None  # the writer says there is no danger now
         return True, ACCIDENT_REASON if accident else DANGER_REASON
     return False, None

@@ -446,3 +446,31 @@ def test_the_names_of_an_unpaid_payroll_sheet_are_mass_arrears(analyzer: Analyze
     result = analyzer.analyze(letter)
     assert result.facts.workers_affected == 26
     assert (result.urgent, result.urgent_reason) == (True, MASS)
+
+
+def test_the_writers_word_that_there_is_no_danger_cancels_a_danger_not_an_accident() -> None:
+    # a danger heard by a rule in one sentence, denied by the writer in another (tuning batch 844)
+    vent = "В покрасочной камере не работает вентиляция, красим в медицинских масках."
+    for denial in (
+        "Жизни это не угрожает прямо сейчас, но прошу проверить.",
+        "Опасности для жизни нет, но так работать унизительно.",
+        "Работа не опасная, но по нормам положено больше.",
+        "Ничего опасного у нас нет, просто хочу, чтобы всё было по закону.",
+    ):
+        assert assess([vent, denial], ["occupational_safety"], None) == (False, None), denial
+    # asked, doubted or put in the employer's mouth, it is no denial
+    for doubt in (
+        "Разве это не опасно?",
+        "Не опасно ли так работать.",
+        "Мастер говорит, что опасности нет.",
+        "Ремня безопасности нет.",
+    ):
+        assert assess([vent, doubt], ["occupational_safety"], None) == (True, DANGER), doubt
+    # an accident, a death or mass arrears stand whatever the writer says of danger
+    fall = ["Вчера слесарь упал с лестницы и сломал ногу.", "Опасности сейчас нет, лестницу заменили."]
+    assert assess(fall, ["workplace_accident"], None)[0]
+    # the heads' danger is cancelled too, their accident is not
+    head = {"urgent_proba": 0.9, "urgent_threshold": 0.5}
+    calm = ["В цеху холодно, обогреватель сломан.", "Опасности нет, но руки мёрзнут."]
+    assert assess(calm, ["occupational_safety"], None, {"occupational_safety": 0.9}, **head) == (False, None)
+    assert assess(calm, ["occupational_safety"], None, {"workplace_accident": 0.95}, **head) == (True, ACC)
