@@ -433,6 +433,38 @@ def employer_question(text: str) -> bool:
     return firm is not None and (_ASKS.search(text) is not None or _FIRM_ASKS.search(text) is not None)
 
 
+# the employer's formal reply to the inspectorate about a worker's complaint or an inspection, which may ask
+# nothing («Направляем пояснения по обращению бывшего монтажника …», «Возражение на обращение продавца-кассира
+# …», «Во исполнение предписания № … сообщает», «Просим учесть, что задолженность погашена»: tuning batch 850,
+# 10 of its 40 such letters read as labour); not the workers' own collective letter («Мы, работники …»)
+_EMPLOYER_REPLY = re.compile(
+    r"\b(?:направля\w+|направил\w*|представля\w+|представил\w*|прилага\w+) (?:\w+ ){0,3}"
+    r"(?:пояснени|объяснени|возражени|заверенн\w* копи|запрошенн)|"
+    r"\bвозражени\w* (?:\w+ ){0,3}на (?:обращени|жалоб|предписани|акт)|"
+    r"\bво исполнение (?:\w+ )?(?:предписани|запрос|требовани|определени)|"
+    r"\bв ответ на (?:ваш\w* )?(?:запрос|требовани|письм|определени)|\bна (?:ваш\w* )?запрос №|"
+    r"\bдоводы (?:заявител|работни|обращени|жалоб)\w* (?:\w+ ){0,4}"
+    r"(?:не подтвержда|опроверга|необоснован|не соответству)|"
+    r"\bпросим (?:\w+ )?(?:учесть|продлить срок)",
+    re.IGNORECASE,
+)
+_WORKERS_WE = re.compile(
+    r"\bмы\s*[,—–-]*\s*(?:\w+\s+)?(?:сотрудник|работник|рабочи|водител|медсестр|медработник|учител|врач|"
+    r"продав|грузчик|жител)",
+    re.IGNORECASE,
+)
+
+
+def employer_reply(text: str) -> bool:
+    """The employer's formal reply to the inspectorate (explanations, objections, documents sent, an order
+    carried out), not written as anyone's worker."""
+    return (
+        _EMPLOYER_REPLY.search(text) is not None
+        and _WORKER_VOICE.search(text) is None
+        and _WORKERS_WE.search(text) is None
+    )
+
+
 # a job seeker or someone about to sign who asks what the law allows before any grievance exists: «иду на
 # собеседование … вправе ли работодатель спрашивать о беременности?», «договор пока не подписывал»
 _NOT_YET_HIRED = re.compile(
@@ -539,11 +571,11 @@ def doubtful_grievance(text: str) -> bool:
 
 
 def no_workers_grievance(text: str) -> bool:
-    """The employer's question, the landlord's letter or the job seeker's question: out_of_scope whatever
-    labour words it uses; when urgent for an accident or a danger the pipeline keeps it labour, except the
-    employer's own question, which stays out_of_scope with its alarm (`outsider_report` is out_of_scope even
-    then)."""
-    return employer_question(text) or landlord_of_worker(text) or not_yet_hired(text)
+    """The employer's question or reply, the landlord's letter or the job seeker's question: out_of_scope
+    whatever labour words it uses; when urgent for an accident or a danger the pipeline keeps it labour,
+    except the employer's own question, which stays out_of_scope with its alarm (`outsider_report` is
+    out_of_scope even then)."""
+    return employer_question(text) or employer_reply(text) or landlord_of_worker(text) or not_yet_hired(text)
 
 
 # a job refused on a ground the law protects, told after the refusal by the one refused or a relative: «старше

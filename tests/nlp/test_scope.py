@@ -9,6 +9,7 @@ from nlp.pipeline import DOUBTFUL_GRIEVANCE_CONFIDENCE
 from nlp.scope import (
     asks_in_advance,
     employer_question,
+    employer_reply,
     employer_side_asks,
     landlord_of_worker,
     not_yet_hired,
@@ -670,3 +671,39 @@ def test_the_pipeline_reads_a_cafes_refusal_to_hire_as_discrimination(analyzer: 
         "узнав о диагнозе из справки, сказала «с особенными мы не работаем, это риск». Просим помочь."
     )
     assert analyzer.analyze(text).categories == ["discrimination"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        # the employer's formal reply to the inspectorate, asking nothing (tuning batch 850)
+        (
+            "Направляем пояснения по обращению бывшего монтажника Петрова И.С. Окончательный расчёт произведён.",
+            True,
+        ),
+        ("Возражение на обращение продавца-кассира Лапиной Е.А. Доводы заявителя не подтверждаются.", True),
+        ("Во исполнение предписания № 48/7-215 АО «Литейный завод» сообщает: перерасчёт произведён.", True),
+        ("ООО «Альфа» в ответ на запрос о проверке сообщает, что все работники оформлены.", True),
+        ("Просим учесть, что задолженность перед работниками погашена 15 мая.", True),
+        # workers' own letters, collective or quoting the employer's reply
+        (
+            "Мы, работники ПАО «Судоремонт», в ответ на Ваше письмо сообщаем: зарплату не платят с сентября.",
+            False,
+        ),
+        ("Мы — сотрудники библиотеки, у нас +14 в помещении. Просим учесть, что болеют все.", False),
+        ("Работодатель направил вам пояснения, будто расчёт выдан, а мне не выплатили ни рубля.", False),
+        ("Я работаю кассиром. В ответ на запрос директор прислал липовые табели.", False),
+    ],
+)
+def test_employer_reply(text: str, reply: bool) -> None:
+    assert employer_reply(text) is reply
+
+
+def test_the_pipeline_keeps_the_employers_reply_out(analyzer: Analyzer) -> None:
+    reply = (
+        "В ГИТ в Магаданской области. Возражения ПАО «Энергосети» на обращение электромонтёра Степанова А.И. "
+        "Доводы заявителя о невыдаче средств индивидуальной защиты опровергаются личной карточкой учёта выдачи "
+        "СИЗ, в которой имеются его подписи о получении костюма и перчаток. Инструктажи проводились "
+        "своевременно, журнал прилагается. Просим учесть изложенное. Главный инженер Ткаченко В.Н."
+    )
+    assert analyzer.analyze(reply).categories == ["out_of_scope"]
