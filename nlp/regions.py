@@ -91,7 +91,28 @@ PREPOSITIONS = frozenset({"в", "во", "из", "по", "под", "на", "ок�
 # the one-letter abbreviations need their dot, since «с», «в», «а» are words too
 _DOTTED_MARKERS = frozenset({"с", "п", "д", "х", "а"})
 _TOWN_MARKERS = frozenset({"г", "город", "города", "городе", "городу", "гор"})
-SETTLEMENT_MARKERS = (CITY_MARKERS - _TOWN_MARKERS) | _DOTTED_MARKERS
+# a district of a big city named after its old village («в районе Автово», «район Новогиреево», «мкр Шушары»)
+_DISTRICT_MARKERS = frozenset(
+    {"район", "района", "районе", "микрорайон", "микрорайона", "микрорайоне", "мкр", "мкрн"}
+)
+SETTLEMENT_MARKERS = (CITY_MARKERS - _TOWN_MARKERS) | _DOTTED_MARKERS | _DISTRICT_MARKERS
+# after a district marker only a noun names the district's village: an adjective is the subject that follows
+_DISTRICT_ADJECTIVE_ENDINGS = (
+    "ой",
+    "ого",
+    "ому",
+    "ом",
+    "ий",
+    "ый",
+    "ая",
+    "ое",
+    "ую",
+    "ей",
+    "ым",
+    "им",
+    "ых",
+    "их",
+)
 _ABBREVIATED_MARKERS = _DOTTED_MARKERS | {"пгт", "рп", "пос", "ст", "ст-ца", "ст-це", "ст-цы", "дер", "гор"}
 # after these a name in lower case may be an ordinary word («пгт ягодное»): nothing else follows them
 _PLAIN_MARKERS = frozenset({"пгт", "рп"})
@@ -103,7 +124,10 @@ _STANITSA_MARKERS = frozenset(
 _STATION_MARKER = "ст"
 _STATION_WORDS = frozenset({"станция", "станции", "станцию", "станцией"})
 # a settlement is also read without a marker right after these, when it is not an ordinary word
-_SETTLEMENT_PREPOSITIONS = frozenset({"в", "во", "из", "под"})  # «под Галичем»
+_SETTLEMENT_PREPOSITIONS = frozenset({"в", "во", "из", "под", "на"})  # «под Галичем», «на Ржевке»
+# after «на» only a place's locative or an undeclined «-о» («на Ржевке», «на Коломягах», «на Новокосино»): not
+# a street («на Радищева»), a river («на Волгу») or an adjective («на Златоустовском заводе»)
+_ON_PLACE_ENDINGS = ("е", "ах", "ях", "о")
 STREET_MARKERS = frozenset(
     {
         "ул",
@@ -425,6 +449,9 @@ def settlement_forms(name: str) -> set[str]:
             variants = {"-".join(combination) for combination in product(*(f[case] for f in per_part))}
             variants |= {"-".join([*parts[:-1], last]) for last in per_part[-1][case]}  # «в Усть-Куте»
             by_case.append(variants)
+        if folded.endswith(word) and word.endswith("о"):
+            # the last word left undeclined as a single-word name is («в Южном Бутово», «в Северном Тушино»)
+            by_case = [variants | {word} for variants in by_case]
         per_word.append(by_case)
     result: set[str] = set()
     for case in range(len(_SETTLEMENT_CASES)):  # the words agree in case: «в Малой Пурге»
@@ -709,6 +736,15 @@ class Gazetteer:
                     places.append(Place(word, start, end, self.exact[word], "region"))
                 i += 1
                 continue
+            if (
+                i > 1
+                and text[toks[i - 1][2] : toks[i][1]].strip() == "."
+                and all(len(toks[k][0]) == 1 and toks[k][0].isupper() for k in (i - 2, i - 1))
+                and text[toks[i - 2][2] : toks[i - 1][1]].strip() == "."
+                and not (i > 2 and toks[i - 3][0][:1].isupper())  # «ИП Соколов В.В. Смоленск»: the town
+            ):
+                i += 1  # «С уважением, Н. Г. Беляева»: a surname right after initials («Г.» is no «г.» here)
+                continue
             matched = 0
             longest = 0
             marker = self._settlement_marker(toks, folded, i, text) if i > 0 else None
@@ -832,10 +868,10 @@ class Gazetteer:
         self, toks: list[tuple[str, int, int]], folded: list[str], i: int, text: str, marker: str | None
     ) -> Place | None:
         """A settlement from token i: after a marker (in lower case only when it is no ordinary word, or
-        after «пгт» / «рп»), or right after «в / во / из» when it is no ordinary word («в Каргаске», not «в
-        поле»), or standing alone between punctuation when it is no ordinary word and no first name (a
-        letter's heading «Хандыга.», not a signature «Анна») — the letter's first word before a full stop even
-        when it is a word («Ягодное. Работаю …»)."""
+        after «пгт» / «рп»), or right after «в / во / из / под / на» when it is no ordinary word («в
+        Каргаске», not «в поле»; after «на» a locative only), or standing alone between punctuation when it is
+        no ordinary word and no first name (a letter's heading «Хандыга.», not a signature «Анна») — the
+        letter's first word before a full stop even when it is a word («Ягодное. Работаю …»)."""
         after_preposition = (
             i > 0
             and folded[i - 1] in _SETTLEMENT_PREPOSITIONS
@@ -864,16 +900,29 @@ class Gazetteer:
             if region is None:
                 return None  # forms of two settlements in different regions
             if key in self.settlements_named_like_towns and (
-                marker in (None, _STATION_MARKER) or marker in _TOWN_MARKERS
+                marker in (None, _STATION_MARKER) or marker in _TOWN_MARKERS or marker in _DISTRICT_MARKERS
             ):
-                continue  # «в Ревде», «ст. Ревда», «г. Ревда»: the town
+                continue  # «в Ревде», «ст. Ревда», «г. Ревда», «в районе Сургута»: the town
+            if marker in _DISTRICT_MARKERS and folded[i].endswith(_DISTRICT_ADJECTIVE_ENDINGS):
+                continue  # «Марксовского района Саратовской области»: the subject, not a stanitsa
+            if (
+                marker is None
+                and folded[i - 1] == "на"
+                and (key.endswith(_DISTRICT_ADJECTIVE_ENDINGS) or not key.endswith(_ON_PLACE_ENDINGS))
+            ):
+                continue
             words = [t[0] for t in toks[i : i + n]]
-            # after «в / из» a first name to pymorphy is a place: no one is «в Айхале»
+            # after «в / из» a first name to pymorphy is a place (no one is «в Айхале»), and so is a word it
+            # reads as a place as readily as anything else («в Ясенево»: a short adjective or the district)
             ordinary = all(
-                _is_ordinary_word(w) and not (after_preposition and _is_first_name(w)) for w in words
+                _is_ordinary_word(w)
+                and not (after_preposition and (_is_first_name(w) or _place_reading_ties(w)))
+                for w in words
             )
             if n == 1 and i > 0 and folded[i - 1] == "под" and folded[i].endswith(("ском", "цком")):
                 ordinary = False  # «под Медвежьегорском»: after «под» an adjective would end in «-ским»
+            if n > 1 and all(w[:1].isupper() for w in words):
+                ordinary = False  # «в Тёплом Стане», «в Марьиной Роще»: words, but capitalised, a name
             # the letter's very first word as its heading, a sentence of its own («Ягодное. Работаю на
             # автобазе …»): a place even when it is also a word (not «Мама, 79 лет, лежала …»: a town too)
             heading = i == 0 and text.startswith(".", toks[i + n - 1][2])
@@ -1210,6 +1259,15 @@ def _first_parse_has(word: str, grammeme: str) -> bool:
 
 def _is_place_word(word: str) -> bool:
     return _first_parse_has(word, "Geox")
+
+
+def _place_reading_ties(word: str) -> bool:
+    """pymorphy scores a place reading of the word as high as its first one («Ясенево», «Бутово»), which is no
+    full adjective («в Алтайском районе»)."""
+    parses = morph.analyzer().parse(word)
+    return parses[0].tag.POS != "ADJF" and any(
+        "Geox" in p.tag and p.score >= parses[0].score for p in parses[1:]
+    )
 
 
 def _is_ordinary_word(word: str) -> bool:
