@@ -378,10 +378,15 @@ class Analyzer:
             # alarm but not a labour label
             decided_again = [oos]
             urgent, reason = assess_urgency(["out_of_scope"])
-        elif oos >= 0 and chosen != [oos] and urgent and scope.employer_question(joined):
-            # the employer asking how to investigate or register an accident at their firm: a consultation,
-            # not a worker's complaint (the labels make it out_of_scope), but the alarm stays — the
-            # inspectorate hears of the accident
+        elif (
+            oos >= 0
+            and chosen != [oos]
+            and urgent
+            and (scope.employer_question(joined) or scope.employer_reply(joined))
+        ):
+            # the employer asking how to investigate or register an accident at their firm, or reporting on
+            # the inspectorate's order: a consultation or a reply, not a worker's complaint (the labels make
+            # it out_of_scope), but the alarm stays — the inspectorate hears of the accident
             decided_again = [oos]
         if decided_again is not None:
             problems = self._problems(state, decided_again, confidence, P, encoded.rows)
