@@ -1061,6 +1061,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch907.jsonl",
         "blind_batch909.jsonl",
         "blind_batch911.jsonl",
+        "blind_batch913.jsonl",
+        "blind_batch915.jsonl",
+        "blind_batch917.jsonl",
+        "blind_batch919.jsonl",
+        "blind_batch921.jsonl",
+        "blind_batch923.jsonl",
+        "blind_batch925.jsonl",
+        "blind_batch927.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
