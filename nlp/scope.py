@@ -436,8 +436,8 @@ def employer_question(text: str) -> bool:
 # the employer's formal reply to the inspectorate about a worker's complaint or an inspection, which may ask
 # nothing («Направляем пояснения по обращению бывшего монтажника …», «Возражение на обращение продавца-кассира
 # …», «Во исполнение предписания № … сообщает», «На ваш запрос поясняю», «Просим учесть, что задолженность
-# погашена»: tuning batches 850 and 884, 10 and 9 of their 40 such letters read as labour); not the workers'
-# own collective letter («Мы, работники …»)
+# погашена»: tuning batches 850, 884 and 906, 10, 9 and 4 of their employer letters read as labour); not the
+# workers' own collective letter («Мы, работники …»)
 _EMPLOYER_REPLY = re.compile(
     # explanations, documents or information sent by the firm itself (present tense: not the worker's
     # «работодатель направил вам пояснения»)

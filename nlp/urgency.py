@@ -477,7 +477,9 @@ def assess(
     The head also weighs the death and accident rules (``weighed_by_head``) and the workplace_accident
     category: below ``head_floor`` (the pipeline passes ``accident_head_floor``) they raise no alarm — a life
     story's «в 2018 году попал под машину», «папа умер в больнице от инсульта» get almost nothing from the
-    head, trained on whole complaints; dangers, poisonings and mass arrears do not ask it."""
+    head, trained on whole complaints; dangers, poisonings and mass arrears do not ask it. The writer's own
+    word that there is no danger now (`danger_denied`: «Опасности прямо сейчас нет, но …») cancels a danger to
+    life from the rules or the heads — not a death, an accident, a poisoning or mass arrears."""
     config = rules()
     scores = scores or {}
     out_of_scope = categories == ["out_of_scope"]
