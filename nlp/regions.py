@@ -7,9 +7,10 @@ regions is ambiguous and resolves to nothing by itself. Villages, urban-type set
 from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlements.py``) and
 ``settlements_added.yaml`` (kept by hand: places GeoNames lacks); their forms are
 made by ending rules and they count only after a marker («пгт», «с.», «в посёлке»; «г.» / «город» for the
-small towns among them), «в / из», or standing alone between punctuation like a heading («Хандыга. …»; see
-find). Metro stations (``kb_content/gazetteer/metro.yaml``) name their city after «метро», «м.» («у м. ВДНХ»);
-the fields of ``kb_content/gazetteer/fields.yaml`` («Ванкорское месторождение») are read as region aliases.
+small towns among them; «в районе» for a big city's district), «в / из» (or «на» with a locative: «на
+Ржевке»), or standing alone between punctuation like a heading («Хандыга. …»; see find). Metro stations
+(``kb_content/gazetteer/metro.yaml``) name their city after «метро», «м.» («у м. ВДНХ»); the fields of
+``kb_content/gazetteer/fields.yaml`` («Ванкорское месторождение») are read as region aliases.
 """
 
 from __future__ import annotations
@@ -97,22 +98,7 @@ _DISTRICT_MARKERS = frozenset(
 )
 SETTLEMENT_MARKERS = (CITY_MARKERS - _TOWN_MARKERS) | _DOTTED_MARKERS | _DISTRICT_MARKERS
 # after a district marker only a noun names the district's village: an adjective is the subject that follows
-_DISTRICT_ADJECTIVE_ENDINGS = (
-    "ой",
-    "ого",
-    "ому",
-    "ом",
-    "ий",
-    "ый",
-    "ая",
-    "ое",
-    "ую",
-    "ей",
-    "ым",
-    "им",
-    "ых",
-    "их",
-)
+_DISTRICT_ADJECTIVE_ENDINGS = tuple("ой ого ому ом ий ый ая ое ую ей ым им ых их".split())
 _ABBREVIATED_MARKERS = _DOTTED_MARKERS | {"пгт", "рп", "пос", "ст", "ст-ца", "ст-це", "ст-цы", "дер", "гор"}
 # after these a name in lower case may be an ordinary word («пгт ягодное»): nothing else follows them
 _PLAIN_MARKERS = frozenset({"пгт", "рп"})
@@ -906,11 +892,11 @@ class Gazetteer:
             if marker in _DISTRICT_MARKERS and folded[i].endswith(_DISTRICT_ADJECTIVE_ENDINGS):
                 continue  # «Марксовского района Саратовской области»: the subject, not a stanitsa
             if (
-                marker is None
+                after_preposition
                 and folded[i - 1] == "на"
                 and (key.endswith(_DISTRICT_ADJECTIVE_ENDINGS) or not key.endswith(_ON_PLACE_ENDINGS))
             ):
-                continue
+                continue  # after «на» a place's locative only («на Ржевке», not «на Радищева»)
             words = [t[0] for t in toks[i : i + n]]
             # after «в / из» a first name to pymorphy is a place (no one is «в Айхале»), and so is a word it
             # reads as a place as readily as anything else («в Ясенево»: a short adjective or the district)
