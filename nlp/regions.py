@@ -97,8 +97,9 @@ _DISTRICT_MARKERS = frozenset(
     {"район", "района", "районе", "микрорайон", "микрорайона", "микрорайоне", "мкр", "мкрн"}
 )
 SETTLEMENT_MARKERS = (CITY_MARKERS - _TOWN_MARKERS) | _DOTTED_MARKERS | _DISTRICT_MARKERS
-# after a district marker only a noun names the district's village: an adjective is the subject that follows
-_DISTRICT_ADJECTIVE_ENDINGS = tuple("ой ого ому ом ий ый ая ое ую ей ым им ых их".split())
+# endings of an adjective's case forms: after a district marker or «на» a settlement is named by a noun («в
+# районе Автово»), an adjective there is a subject's or a works' («Марксовского района Саратовской области»)
+_ADJECTIVE_CASE_ENDINGS = tuple("ой ого ому ом ий ый ая ое ую ей ым им ых их".split())
 _ABBREVIATED_MARKERS = _DOTTED_MARKERS | {"пгт", "рп", "пос", "ст", "ст-ца", "ст-це", "ст-цы", "дер", "гор"}
 # after these a name in lower case may be an ordinary word («пгт ягодное»): nothing else follows them
 _PLAIN_MARKERS = frozenset({"пгт", "рп"})
@@ -889,12 +890,12 @@ class Gazetteer:
                 marker in (None, _STATION_MARKER) or marker in _TOWN_MARKERS or marker in _DISTRICT_MARKERS
             ):
                 continue  # «в Ревде», «ст. Ревда», «г. Ревда», «в районе Сургута»: the town
-            if marker in _DISTRICT_MARKERS and folded[i].endswith(_DISTRICT_ADJECTIVE_ENDINGS):
+            if marker in _DISTRICT_MARKERS and folded[i].endswith(_ADJECTIVE_CASE_ENDINGS):
                 continue  # «Марксовского района Саратовской области»: the subject, not a stanitsa
             if (
                 after_preposition
                 and folded[i - 1] == "на"
-                and (key.endswith(_DISTRICT_ADJECTIVE_ENDINGS) or not key.endswith(_ON_PLACE_ENDINGS))
+                and (key.endswith(_ADJECTIVE_CASE_ENDINGS) or not key.endswith(_ON_PLACE_ENDINGS))
             ):
                 continue  # after «на» a place's locative only («на Ржевке», not «на Радищева»)
             words = [t[0] for t in toks[i : i + n]]

@@ -463,11 +463,8 @@ _EMPLOYER_REPLY = re.compile(
     r"\bпросим (?:\w+ )?(?:учесть|продлить срок)",
     re.IGNORECASE,
 )
-_WORKERS_WE = re.compile(
-    r"\bмы\s*[,—–-]*\s*(?:\w+\s+)?(?:сотрудник|работник|рабочи|водител|медсестр|медработник|учител|врач|"
-    r"продав|грузчик|жител)",
-    re.IGNORECASE,
-)
+# the workers' or residents' «мы» heading their own letter («Мы, работники …», «Мы — сотрудники …»)
+_WORKERS_WE = re.compile(rf"\bмы\s*[,—–-]*\s*(?:\w+\s+)?(?:{_TRADE}|медработник|жител)", re.IGNORECASE)
 
 
 def employer_reply(text: str) -> bool:
