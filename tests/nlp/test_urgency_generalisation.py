@@ -1069,6 +1069,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch923.jsonl",
         "blind_batch925.jsonl",
         "blind_batch927.jsonl",
+        "blind_batch929.jsonl",
+        "blind_batch931.jsonl",
+        "blind_batch933.jsonl",
+        "blind_batch935.jsonl",
+        "blind_batch937.jsonl",
+        "blind_batch939.jsonl",
+        "blind_batch941.jsonl",
+        "blind_batch943.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
