@@ -9,7 +9,9 @@ from ``kb_content/gazetteer/settlements.yaml`` (built by ``scripts/build_settlem
 made by ending rules and they count only after a marker («пгт», «с.», «в посёлке»; «г.» / «город» for the
 small towns among them; «в районе» for a big city's district), «в / из» (or «на» with a locative: «на
 Ржевке»), or standing alone between punctuation like a heading («Хандыга. …»; see find). Metro stations
-(``kb_content/gazetteer/metro.yaml``) name their city after «метро», «м.» («у м. ВДНХ»); the fields of
+(``kb_content/gazetteer/metro.yaml``) name their city after «метро», «м.» («у м. ВДНХ»), and most of them,
+with the neighbourhoods of ``kb_content/gazetteer/city_parts.yaml``, alone after a preposition of place when
+no other region is named («кафе у Павелецкой», «на Каширке»; see _city_part_places); the fields of
 ``kb_content/gazetteer/fields.yaml`` («Ванкорское месторождение») are read as region aliases.
 """
 
@@ -1574,6 +1576,116 @@ def _metro_places(text: str) -> list[Place]:
     return places
 
 
+# a preposition of place before a city part: «у Павелецкой», «возле Выхино», «на Каширке», «в районе Автово»
+_CITY_PART_PREPOSITION_RE = re.compile(
+    r"(?<![\w-])(?:у|возле|около|рядом\s+со?|напротив|недалеко\s+от|неподал[её]ку\s+от|от|до|на|в|во|из|с|со"
+    r"|в\s+районе|районе|район)\s+",
+    re.IGNORECASE,
+)
+_CITY_PART_WORD_RE = re.compile(r"[А-ЯЁа-яё0-9]+(?:-[А-ЯЁа-яё0-9]+)*")
+
+
+@dataclass(frozen=True)
+class _CityParts:
+    forms: dict[str, str | None]  # folded form → region (None where two cities share the form)
+    first_words: frozenset[str]
+    nouns: frozenset[str]  # forms read after «в» too: «в Кузьминках», «в Озерках», not «в Тверской …»
+
+
+@cache
+def _city_parts() -> _CityParts:
+    """The parts of cities named without «метро» or the city (`gazetteer/city_parts.yaml`): metro stations but
+    those common elsewhere, neighbourhoods, and the districts of Москва and Санкт-Петербург kept in
+    settlements_added.yaml."""
+    directory = _kb_dir() / "gazetteer"
+    data = _load_yaml(directory / "city_parts.yaml")
+    not_alone = {_fold(str(name)) for name in data["stations_not_alone"]}
+    stations = [(str(row["station"]), str(row["region"])) for row in _load_yaml(directory / "metro.yaml")]
+    districts = [(str(row["name"]), str(row["region"])) for row in data["neighbourhoods"]]
+    districts += [
+        (str(row["name"]), str(row["region"]))
+        for row in load_settlements(directory / "settlements_added.yaml")
+        if str(row["region"]) in ("Москва", "Санкт-Петербург")
+    ]
+    forms: dict[str, str | None] = {}
+    nouns: set[str] = set()
+    for name, region in [(n, r) for n, r in stations if _fold(n) not in not_alone] + districts:
+        name_forms = phrase_forms(name) | settlement_forms(name)
+        if (name, region) in districts or not _first_parse_has(name.split()[-1], "ADJF"):
+            nouns |= name_forms
+        for form in name_forms:
+            forms[form] = region if forms.get(form, region) == region else None
+    return _CityParts(forms, frozenset(form.split()[0] for form in forms), frozenset(nouns))
+
+
+def _attribute_of_next_word(word: str, following: str) -> bool:
+    """An adjective agreeing with the noun or adjective after it names that noun, not a station: «на Курской
+    АЭС», «до Тверской области», «Профсоюзной организации», «в Тверской областной больнице»."""
+    heads = [p.tag for p in morph.analyzer().parse(following) if p.tag.POS in ("NOUN", "ADJF")]
+    for adjective in (p.tag for p in morph.analyzer().parse(word) if p.tag.POS == "ADJF"):
+        for head in heads:
+            same_number = adjective.number == head.number
+            same_gender = head.number == "plur" or adjective.gender == head.gender
+            if adjective.case == head.case and same_number and same_gender:
+                return True
+    return False
+
+
+def _city_part_in_lower_case(word: str, text: str) -> bool:
+    """A city part in lower case by a writer who writes so («работаю на уралмаше», «у курской»): a place's or
+    a firm's name, a relative adjective («курской», not «звёздной») or a word pymorphy does not know
+    («каширке»)."""
+    if not text.lstrip()[:1].islower():
+        return False
+    parse = morph.analyzer().parse(word)[0]
+    if not morph.analyzer().word_is_known(word) or {"Geox", "Orgn"} & parse.tag.grammemes:
+        return True
+    return parse.tag.POS == "ADJF" and "Qual" not in parse.tag
+
+
+def _city_part_places(text: str) -> list[Place]:
+    """Metro stations and neighbourhoods named alone right after a preposition of place, the longest name
+    first; not an adjective agreeing with the word after it, not a surname's street («на Измайлова»), and
+    after «в / из» only a noun no town of another region shares («в Озерках»; not «в Соколе», «в
+    Отрадном»)."""
+    parts = _city_parts()
+    towns = gazetteer()
+    places: list[Place] = []
+    for match in _CITY_PART_PREPOSITION_RE.finditer(text):
+        words: list[re.Match[str]] = []  # the name's words (up to four) and the word after it
+        for word in _CITY_PART_WORD_RE.finditer(text, match.end(), match.end() + 60):
+            gap = text[words[-1].end() if words else match.end() : word.start()]
+            if (gap and not gap.isspace()) or (not words and gap):
+                break
+            words.append(word)
+            if len(words) == 5:
+                break
+        if not words or _fold(words[0].group()) not in parts.first_words:
+            continue
+        for n in range(min(4, len(words)), 0, -1):
+            key = _fold(" ".join(w.group() for w in words[:n]))
+            if key not in parts.forms:
+                continue
+            region = parts.forms[key]
+            first, last = words[0].group(), words[n - 1].group()
+            if region is None or (first.islower() and not _city_part_in_lower_case(first, text)):
+                break
+            if n < len(words) and _attribute_of_next_word(last, words[n].group()):
+                break
+            if n == 1 and _first_parse_has(first, "Surn"):
+                break
+            if _fold(" ".join(match.group().split())) in ("в", "во", "из") and (
+                key not in parts.nouns
+                or any(region not in e.regions for e in towns.forms.get(key, ()))
+                or towns.settlements.get(key, region) != region
+            ):
+                break
+            start, end = words[0].start(), words[n - 1].end()
+            places.append(Place(text[start:end], start, end, region, "city"))
+            break
+    return places
+
+
 def find_places(text: str) -> list[Place]:
     places = gazetteer().find(text)
     if "етро" in text or "м." in text:
@@ -1582,4 +1694,18 @@ def find_places(text: str) -> list[Place]:
         if metro:
             others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in metro)]
             places = sorted(others + metro, key=lambda p: p.start)
+    parts = [
+        part
+        for part in _city_part_places(text)
+        if not any(p.start == part.start and p.end == part.end and p.region == part.region for p in places)
+    ]
+    others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in parts)]
+    # a city part names the city only when no other place is named: streets of many towns share the names
+    # of stations («пиццерия на Профсоюзной в Волгограде»)
+    named = {p.region for p in others if p.region}
+    parts = [part for part in parts if not named - {part.region}]
+    if parts:
+        # the part wins over a town read at the same words («на Соколе» is Moscow's, not the Vologda town)
+        others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in parts)]
+        places = sorted(others + parts, key=lambda p: p.start)
     return places

@@ -525,6 +525,52 @@ def test_region_of_settlement(text: str, region: str | None) -> None:
     assert resolve(find_places(text), text) == region
 
 
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        # a metro station or a neighbourhood named without «метро» or the city, as locals do (tuning 930, 932)
+        ("работаю бариста в кофейне у Павелецкой, зарплату не платят", "Москва"),
+        ("Грузчиком на складе возле Выхино, упал поддон", "Москва"),
+        ("Офис на Курской, меня сократили", "Москва"),
+        ("Салон красоты в Озерках, уволили беременную", "Санкт-Петербург"),
+        ("Склад на Каширке, платят в конверте", "Москва"),
+        ("В ТЦ у Ладожской работаю продавцом", "Санкт-Петербург"),
+        ("работаю на уралмаше, зп задерживают", "Свердловская область"),  # a writer in lower case
+        # the station over a town named like it, but after «в» the town
+        ("Кофейня на Соколе, не платят", "Москва"),
+        ("Я пилорамщик в Соколе", "Вологодская область"),
+        # a station's adjective agreeing with the noun after it names that noun; after «в» no adjective station
+        ("Работаю на Курской АЭС оператором", None),
+        ("до Тверской области ехать три часа", "Тверская область"),
+        ("В Тверской областной больнице выписали маму", "Тверская область"),
+        # the streets of other towns: another place named, a street of most towns, a surname's street
+        ("Пиццерия на Профсоюзной в Волгограде", "Волгоградская область"),
+        ("Живу в Подольске, работаю у Павелецкой", "Московская область"),
+        ("Магазин на Садовой, кассир нахамила", None),
+        ("Продавцом в Магните на Измайлова", None),
+        ("аптека на звёздной, отпуск не дают", None),  # a lower-case ordinary adjective
+        ("точка в Отрадном, смены по 12 часов", None),  # a town of Ленинградская область too
+        ("кафе у Речного вокзала", None),  # Москва's and Новосибирск's
+    ],
+)
+def test_region_of_city_part(text: str, region: str | None) -> None:
+    assert resolve(find_places(text), text) == region
+
+
+def test_city_parts_file_is_well_formed() -> None:
+    kb = Path(kb_content.__file__).parent
+    official = {str(r["name"]) for r in yaml.safe_load((kb / "regions.yaml").read_text(encoding="utf-8"))}
+    stations = {
+        str(s["station"]) for s in yaml.safe_load((kb / "gazetteer" / "metro.yaml").read_text("utf-8"))
+    }
+    parts = yaml.safe_load((kb / "gazetteer" / "city_parts.yaml").read_text(encoding="utf-8"))
+    assert set(parts) == {"neighbourhoods", "stations_not_alone"}
+    for item in parts["neighbourhoods"]:
+        assert set(item) == {"name", "region"} and item["region"] in official, item
+    assert set(parts["stations_not_alone"]) <= stations
+    assert len(parts["stations_not_alone"]) == len(set(parts["stations_not_alone"]))
+
+
 def test_settlements_file_is_well_formed() -> None:
     kb = Path(kb_content.__file__).parent
     official = {str(r["name"]) for r in yaml.safe_load((kb / "regions.yaml").read_text(encoding="utf-8"))}
