@@ -297,6 +297,7 @@ class Place:
     end: int
     region: str | None
     kind: str  # "region" | "city" | "settlement"
+    part_of_city: bool = False  # a metro station or a neighbourhood named alone («у Павелецкой»)
 
 
 @dataclass(frozen=True)
@@ -1350,6 +1351,11 @@ def resolve(places: list[Place], text: str | None = None) -> str | None:
                 # «живу в Орске Оренбургской области», «в Белорецке (Башкирия)»: the subject named with its
                 # town is said of what the town is
                 contexts.append(contexts[-1])
+            elif place.part_of_city:
+                # a station or a neighbourhood is named for where something is done («кафе у Павелецкой»),
+                # home is said so («живу у Щёлковской»)
+                context = _context(place, text, previous_end)
+                contexts.append("work" if context == "plain" else context)
             else:
                 contexts.append(_context(place, text, previous_end))
             previous_end = place.end
@@ -1643,11 +1649,15 @@ def _city_part_in_lower_case(word: str, text: str) -> bool:
     return parse.tag.POS == "ADJF" and "Qual" not in parse.tag
 
 
+def _locative_reading(word: str) -> bool:
+    return any({"loct", "loc2"} & p.tag.grammemes for p in morph.analyzer().parse(word))
+
+
 def _city_part_places(text: str) -> list[Place]:
     """Metro stations and neighbourhoods named alone right after a preposition of place, the longest name
     first; not an adjective agreeing with the word after it, not a surname's street («на Измайлова»), and
-    after «в / из» only a noun no town of another region shares («в Озерках»; not «в Соколе», «в
-    Отрадном»)."""
+    where a town of another region has the name, not after «в / из» and after «на» only in the locative; after
+    «в / из» only a noun («в Озерках», not «в Тверской …»)."""
     parts = _city_parts()
     towns = gazetteer()
     places: list[Place] = []
@@ -1674,14 +1684,19 @@ def _city_part_places(text: str) -> list[Place]:
                 break
             if n == 1 and _first_parse_has(first, "Surn"):
                 break
-            if _fold(" ".join(match.group().split())) in ("в", "во", "из") and (
-                key not in parts.nouns
-                or any(region not in e.regions for e in towns.forms.get(key, ()))
+            preposition = _fold(" ".join(match.group().split()))
+            # a town of another region with the name: «в Соколе» and «возит лес на Сокол» are the Vologda
+            # town's, «на Соколе» is Moscow's
+            town_elsewhere = (
+                any(region not in e.regions for e in towns.forms.get(key, ()))
                 or towns.settlements.get(key, region) != region
-            ):
+            )
+            if preposition == "на" and town_elsewhere and not _locative_reading(last):
+                break
+            if preposition in ("в", "во", "из") and (key not in parts.nouns or town_elsewhere):
                 break
             start, end = words[0].start(), words[n - 1].end()
-            places.append(Place(text[start:end], start, end, region, "city"))
+            places.append(Place(text[start:end], start, end, region, "city", part_of_city=True))
             break
     return places
 
@@ -1700,9 +1715,12 @@ def find_places(text: str) -> list[Place]:
         if not any(p.start == part.start and p.end == part.end and p.region == part.region for p in places)
     ]
     others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in parts)]
-    # a city part names the city only when no other place is named: streets of many towns share the names
-    # of stations («пиццерия на Профсоюзной в Волгограде»)
-    named = {p.region for p in others if p.region}
+    # a city part names the city only when no other place is named, but as the writer's home or a trip:
+    # streets of many towns share the names of stations («пиццерия на Профсоюзной в Волгограде»; not «Живу в
+    # Одинцове, … охранник бизнес-центра у Белорусской»)
+    named = {
+        p.region for p in others if p.region and _context(p, text, 0) not in ("residence", "home", "away")
+    }
     parts = [part for part in parts if not named - {part.region}]
     if parts:
         # the part wins over a town read at the same words («на Соколе» is Moscow's, not the Vologda town)
