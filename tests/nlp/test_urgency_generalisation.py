@@ -1077,6 +1077,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch939.jsonl",
         "blind_batch941.jsonl",
         "blind_batch943.jsonl",
+        "blind_batch945.jsonl",
+        "blind_batch947.jsonl",
+        "blind_batch949.jsonl",
+        "blind_batch951.jsonl",
+        "blind_batch953.jsonl",
+        "blind_batch955.jsonl",
+        "blind_batch957.jsonl",
+        "blind_batch959.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
