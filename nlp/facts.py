@@ -964,8 +964,9 @@ _PAIR_RE = LowerPattern(
     r"\bя\s+и\s+мо[йя]\s+(?:коллег\w*|напарни\w*|сменщи\w*)\b"
 )
 # the writers as a group counted by a collective numeral: «работаем втроём», «нас оставили вчетвером», «мы
-# вшестером уволились», «пишем впятером»; not a family at home («живём вчетвером») or a rule («положено вдвоём»), and not «мы
-# вдвоём», which mostly tells how a shift is manned («на ночной смене мы вдвоём вместо шести»)
+# вшестером уволились», «пишем впятером»; not a family at home («живём вчетвером») or a rule («положено
+# вдвоём»), and not «мы вдвоём», which mostly tells how a shift is manned («на ночной смене мы вдвоём вместо
+# шести»)
 _TOGETHER_NUMERALS = {
     "втроем": 3,
     "вчетвером": 4,
