@@ -1714,6 +1714,8 @@ def find_places(text: str) -> list[Place]:
         for part in _city_part_places(text)
         if not any(p.start == part.start and p.end == part.end and p.region == part.region for p in places)
     ]
+    if not parts:
+        return places
     others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in parts)]
     # a city part names the city only when no other place is named, but as the writer's home or a trip:
     # streets of many towns share the names of stations («пиццерия на Профсоюзной в Волгограде»; not «Живу в
