@@ -1085,6 +1085,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch955.jsonl",
         "blind_batch957.jsonl",
         "blind_batch959.jsonl",
+        "blind_batch961.jsonl",
+        "blind_batch963.jsonl",
+        "blind_batch965.jsonl",
+        "blind_batch967.jsonl",
+        "blind_batch969.jsonl",
+        "blind_batch971.jsonl",
+        "blind_batch973.jsonl",
+        "blind_batch975.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
