@@ -1351,13 +1351,11 @@ def resolve(places: list[Place], text: str | None = None) -> str | None:
                 # «живу в Орске Оренбургской области», «в Белорецке (Башкирия)»: the subject named with its
                 # town is said of what the town is
                 contexts.append(contexts[-1])
-            elif place.part_of_city:
+            else:
+                context = _context(place, text, previous_end)
                 # a station or a neighbourhood is named for where something is done («кафе у Павелецкой»),
                 # home is said so («живу у Щёлковской»)
-                context = _context(place, text, previous_end)
-                contexts.append("work" if context == "plain" else context)
-            else:
-                contexts.append(_context(place, text, previous_end))
+                contexts.append("work" if place.part_of_city and context == "plain" else context)
             previous_end = place.end
         if _REMOTE_RE.search(text) and any(c in ("residence", "home") for c in contexts):
             # remote work is done where the writer lives («живу в Смоленске, работаю удалённо в ООО …
@@ -1582,10 +1580,10 @@ def _metro_places(text: str) -> list[Place]:
     return places
 
 
-# a preposition of place before a city part: «у Павелецкой», «возле Выхино», «на Каширке», «в районе Автово»
+# a preposition of place before a city part: «у Павелецкой», «возле Выхино», «на Каширке», «(в) районе Автово»
 _CITY_PART_PREPOSITION_RE = re.compile(
     r"(?<![\w-])(?:у|возле|около|рядом\s+со?|напротив|недалеко\s+от|неподал[её]ку\s+от|от|до|на|в|во|из|с|со"
-    r"|в\s+районе|районе|район)\s+",
+    r"|районе|район)\s+",
     re.IGNORECASE,
 )
 _CITY_PART_WORD_RE = re.compile(r"[А-ЯЁа-яё0-9]+(?:-[А-ЯЁа-яё0-9]+)*")
