@@ -1093,6 +1093,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch971.jsonl",
         "blind_batch973.jsonl",
         "blind_batch975.jsonl",
+        "blind_batch977.jsonl",
+        "blind_batch979.jsonl",
+        "blind_batch981.jsonl",
+        "blind_batch983.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
