@@ -812,6 +812,8 @@ class Gazetteer:
                 offset = start
                 for part in word.split("-"):
                     entries = self.forms.get(_fold(part)) if part[:1].isupper() and len(part) > 2 else None
+                    if entries and _surname_in_genitive(part):
+                        entries = None  # «на Римского-Корсакова»: a street, not Корсаков
                     if entries:
                         regions_of = {r for e in entries for r in e.regions}
                         region = next(iter(regions_of)) if len(regions_of) == 1 else entries[0].capital_of
@@ -1098,6 +1100,8 @@ class Gazetteer:
             return None  # «ул. Гагарина», «пр. Мира»; not «на Народном бульваре, Белгород»
         if _is_street(toks, i, n, text):
             return None  # «на Королёва 12», «на углу ул. Ворошилова и Ломоносова»
+        if n == 1 and previous == "на" and _surname_in_genitive(first):
+            return None  # «на Чайковского», «на Чехова»: a street named after a person, not the town
         if entry.adjective and previous in SETTLEMENT_MARKERS:
             if morph.lemma(_fold(first)) in self.village_names:
                 return None  # «пос. Октябрьский», «пгт Октябрьский»: one of the villages so named
@@ -1227,6 +1231,15 @@ class Gazetteer:
 _HOUSE_NUMBER_RE = re.compile(
     r",?\s*(?:д\.\s*|дом\s+)?\d{1,4}[а-я]?(?![\d\w])(?!\s*(?:лет|год|мес|дн|день|час|чел|км|тыс|руб|р\b|%|раз|смен))"
 )
+
+
+def _surname_in_genitive(word: str) -> bool:
+    """A surname's genitive that is no place's nominative, accusative or locative: after «на» it names a
+    street («на Чайковского» is the street, the town is «в Чайковском», «на Чайковский»)."""
+    parses = morph.analyzer().parse(word)
+    if not any({"Surn", "gent"} <= p.tag.grammemes for p in parses):
+        return False
+    return not any("Geox" in p.tag and p.tag.grammemes & {"nomn", "accs", "loct", "loc2"} for p in parses)
 
 
 def _is_street(toks: list[tuple[str, int, int]], i: int, n: int, text: str) -> bool:
@@ -1586,7 +1599,13 @@ _CITY_PART_PREPOSITION_RE = re.compile(
     r"|районе|район)\s+",
     re.IGNORECASE,
 )
-_CITY_PART_WORD_RE = re.compile(r"[А-ЯЁа-яё0-9]+(?:-[А-ЯЁа-яё0-9]+)*")
+_OPENING_QUOTES = ("«", '"', "“", "„")
+# a hyphen joins words, not a number: «в Азино-2» is Азино's
+_CITY_PART_WORD_RE = re.compile(r"[А-ЯЁа-яё0-9]+(?:-[А-ЯЁа-яё][А-ЯЁа-яё0-9]*)*")
+# the numbered lines of Vasilievsky Island: «на 7-й линии В.О.», «14-я линия Васильевского острова»
+_ISLAND_LINE_RE = re.compile(
+    r"(?<![\w-])\d{1,2}\s*-?\s*(?:[ийя]|ой|ая|ую)?\s+лини(?:я|и|ю|ей)\s+(?:В\.\s?О\b|ВО\b|Васильевского\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -1594,6 +1613,8 @@ class _CityParts:
     forms: dict[str, str | None]  # folded form → region (None where two cities share the form)
     first_words: frozenset[str]
     nouns: frozenset[str]  # forms read after «в» too: «в Кузьминках», «в Озерках», not «в Тверской …»
+    surnames: frozenset[str]  # streets named by a surname alone, known as the city's («на Рубинштейна»)
+    listed: frozenset[str]  # the neighbourhoods listed: they outweigh a village elsewhere («в Куркино»)
 
 
 @cache
@@ -1606,6 +1627,8 @@ def _city_parts() -> _CityParts:
     not_alone = {_fold(str(name)) for name in data["stations_not_alone"]}
     stations = [(str(row["station"]), str(row["region"])) for row in _load_yaml(directory / "metro.yaml")]
     districts = [(str(row["name"]), str(row["region"])) for row in data["neighbourhoods"]]
+    surnames = {_fold(str(row["name"])) for row in data["neighbourhoods"] if row.get("surname")}
+    listed = {form for row in data["neighbourhoods"] for form in settlement_forms(str(row["name"]))}
     districts += [
         (str(row["name"]), str(row["region"]))
         for row in load_settlements(directory / "settlements_added.yaml")
@@ -1619,7 +1642,8 @@ def _city_parts() -> _CityParts:
             nouns |= name_forms
         for form in name_forms:
             forms[form] = region if forms.get(form, region) == region else None
-    return _CityParts(forms, frozenset(form.split()[0] for form in forms), frozenset(nouns))
+    first_words = frozenset(form.split()[0] for form in forms)
+    return _CityParts(forms, first_words, frozenset(nouns), frozenset(surnames), frozenset(listed))
 
 
 def _attribute_of_next_word(word: str, following: str) -> bool:
@@ -1652,10 +1676,12 @@ def _locative_reading(word: str) -> bool:
 
 
 def _city_part_places(text: str) -> list[Place]:
-    """Metro stations and neighbourhoods named alone right after a preposition of place, the longest name
-    first; not an adjective agreeing with the word after it, not a surname's street («на Измайлова»), and
-    where a town of another region has the name, not after «в / из» and after «на» only in the locative; after
-    «в / из» only a noun («в Озерках», not «в Тверской …»)."""
+    """Metro stations and neighbourhoods named alone right after a preposition of place (or in quotes after
+    it: «в «Авиапарке»»), the longest name first; not an adjective agreeing with the word after it, not a
+    surname's street («на Измайлова») but those listed as the city's («на Рубинштейна»), and where a town of
+    another region has the name (a village elsewhere only against a neighbourhood not listed), not after «в /
+    из» and after «на» only in the locative; after «в / из» only a noun («в Озерках», not «в Тверской …»).
+    And the numbered lines of Vasilievsky Island («на 7-й линии В.О.»)."""
     parts = _city_parts()
     towns = gazetteer()
     places: list[Place] = []
@@ -1663,7 +1689,8 @@ def _city_part_places(text: str) -> list[Place]:
         words: list[re.Match[str]] = []  # the name's words (up to four) and the word after it
         for word in _CITY_PART_WORD_RE.finditer(text, match.end(), match.end() + 60):
             gap = text[words[-1].end() if words else match.end() : word.start()]
-            if (gap and not gap.isspace()) or (not words and gap):
+            # a name may open a quote: «в «Авиапарке»»
+            if (not words and gap not in ("", *_OPENING_QUOTES)) or (words and gap and not gap.isspace()):
                 break
             words.append(word)
             if len(words) == 5:
@@ -1680,14 +1707,14 @@ def _city_part_places(text: str) -> list[Place]:
                 break
             if n < len(words) and _attribute_of_next_word(last, words[n].group()):
                 break
-            if n == 1 and _first_parse_has(first, "Surn"):
+            if n == 1 and _first_parse_has(first, "Surn") and key not in parts.surnames:
                 break
             preposition = _fold(" ".join(match.group().split()))
             # a town of another region with the name: «в Соколе» and «возит лес на Сокол» are the Vologda
             # town's, «на Соколе» is Moscow's
-            town_elsewhere = (
-                any(region not in e.regions for e in towns.forms.get(key, ()))
-                or towns.settlements.get(key, region) != region
+            # (a village elsewhere does not count against a neighbourhood listed as the city's: «в Куркино»)
+            town_elsewhere = any(region not in e.regions for e in towns.forms.get(key, ())) or (
+                towns.settlements.get(key, region) != region and key not in parts.listed
             )
             if preposition == "на" and town_elsewhere and not _locative_reading(last):
                 break
@@ -1696,7 +1723,10 @@ def _city_part_places(text: str) -> list[Place]:
             start, end = words[0].start(), words[n - 1].end()
             places.append(Place(text[start:end], start, end, region, "city", part_of_city=True))
             break
-    return places
+    for line in _ISLAND_LINE_RE.finditer(text):
+        start, end = line.span()
+        places.append(Place(line.group(), start, end, "Санкт-Петербург", "city", part_of_city=True))
+    return sorted(places, key=lambda p: p.start)
 
 
 def find_places(text: str) -> list[Place]:

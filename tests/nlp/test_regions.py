@@ -562,6 +562,22 @@ def test_region_of_settlement(text: str, region: str | None) -> None:
         ("аптека на звёздной, отпуск не дают", None),  # a lower-case ordinary adjective
         ("точка в Отрадном, смены по 12 часов", None),  # a town of Ленинградская область too
         ("кафе у Речного вокзала", None),  # Москва's and Новосибирск's
+        # railway stations, malls, the lines of Vasilievsky Island, great streets and plants of other cities,
+        # a district with a village's name elsewhere (tuning 982, 984)
+        ("Уборщицей в здании у Финляндского вокзала, оформлена через подрядчика", "Санкт-Петербург"),
+        ("Продавец в магазине одежды в «Авиапарке», штрафы", "Москва"),
+        ("администратор в стоматологии на 7-й линии В.О., отпуск не дают", "Санкт-Петербург"),
+        ("бригада меняет кровлю на доме на 14-й линии Васильевского острова", "Санкт-Петербург"),
+        ("Официант на Рубинштейна у Пяти углов, полгода без договора", "Санкт-Петербург"),
+        ("Детский сад в Куркино, не взяли беременную", "Москва"),
+        ("убираем подъезды в Азино-2, платят ниже МРОТ", "Республика Татарстан"),
+        ("сварщик, работаю от подрядчика на ЧМК, 12 часов без выходных", "Челябинская область"),
+        ("повар в ресторане на Левбердоне, праздники оплатили как обычные дни", "Ростовская область"),
+        ("работаю на Литейном заводе в Кирове", "Кировская область"),
+        # a surname's genitive after «на» is a street, not the town named after the person
+        ("фитнес-клуб на Чайковского, трудовую потеряли", None),
+        ("Живу в Отрадном на Римского-Корсакова", None),
+        ("работаю в Чайковском на заводе", "Пермский край"),
     ],
 )
 def test_region_of_city_part(text: str, region: str | None) -> None:
@@ -577,7 +593,10 @@ def test_city_parts_file_is_well_formed() -> None:
     parts = yaml.safe_load((kb / "gazetteer" / "city_parts.yaml").read_text(encoding="utf-8"))
     assert set(parts) == {"neighbourhoods", "stations_not_alone"}
     for item in parts["neighbourhoods"]:
-        assert set(item) == {"name", "region"} and item["region"] in official, item
+        assert set(item) in ({"name", "region"}, {"name", "region", "surname"}), item
+        assert item["region"] in official, item
+    names = [str(item["name"]) for item in parts["neighbourhoods"]]
+    assert len(names) == len(set(names)), "a neighbourhood listed twice"
     assert set(parts["stations_not_alone"]) <= stations
     assert len(parts["stations_not_alone"]) == len(set(parts["stations_not_alone"]))
 
