@@ -1097,6 +1097,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch979.jsonl",
         "blind_batch981.jsonl",
         "blind_batch983.jsonl",
+        "blind_batch985.jsonl",
+        "blind_batch987.jsonl",
+        "blind_batch989.jsonl",
+        "blind_batch991.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
