@@ -1613,6 +1613,72 @@ def _unpaid_part(converted: str, staff: int) -> int | None:
     return 1 if _WRITER_UNPAID_RE.search(converted) else None
 
 
+# the writer's own money unpaid while the rest of a staff is paid, told in any order: «мне не платят с
+# сентября. … у него человек 50 работает и остальным он платит», «Коллеги получили, а у меня …», «Мне
+# единственной уже два месяца не выплачивают», «задержка только у меня», «одной из всего офиса»
+_OTHERS_PAID_RE = re.compile(
+    r"\b(?:остальным|остальные|другим|другие|коллеги|коллегам|у\s+коллег|у\s+остальных|у\s+других)\b"
+    r"(?:\s+\w+){0,2}?\s+(?<!\bне\s)(?:платят|платит|заплатил\w*|выплатил\w*|выплачивают|перечислил\w*|"
+    r"получил\w*|получают|пришл\w*|приходит|рассчитал\w*|вс[её]\s+(?:пришло|в\s+порядке|нормально))\b|"
+    r"\bвсем\s+(?:\w+\s+){0,2}?(?:заплатил\w*|выплатил\w*|перечислил\w*|закрыли|рассчитал\w*|пришл\w*)\b"
+    r"[^.!?]{0,60}?\bмне\b"
+)
+_ME_ONLY_RE = re.compile(
+    r"\b(?:мне|я)\s+(?:одн\w+\s+)?единственн\w*|\bединственн\w+\s+(?:мне|я)\b|"
+    r"\bтолько\s+у\s+меня\b|\bодн(?:ой|ому)\s+из\s+(?:всего|всех)\b"
+)
+# a clause about unpaid money, and the people it is said of
+_UNPAID_MONEY_RE = re.compile(
+    r"\bне\s+(?:выплат|выплач|заплат|плат|перечисл|начисл|отда|дал|дают|выдал|выдают|пришл|оплат|оплач|"
+    r"рассчит|получ|доплат|додал|перевел|перевод)\w*|\bзадолжал\w*|\bзадерж\w*|\bнедоплат\w*|\bнедода\w*|"
+    r"\bбез\s+(?:денег|зарплат\w*|зп)\b|\bс\s+опоздани\w*|\bкусками\b|\bни\s+копейки\b|\bдолж(?:ны|на|ен)\b|"
+    r"\bзаморозил\w*"
+)
+# (not at an abbreviation's dot: «67 тыс., зарплату заморозили»)
+_CLAUSE_SPLIT_RE = re.compile(r"[.!?]+(?=\s|$)|[;\n]+|,?\s+(?:а|но)\s+")
+# the writers counting themselves («нас 40 человек», «мы, 12 слесарей»), not a staff («у нас 80 человек»)
+_WRITERS_COUNTED_RE = re.compile(
+    r"(?<!\bу )\b(?:нас|мы|нам)\b[^.!?\d]{0,80}?(?:\d|\b(?:дво|тро|четвер|пятер|шестер|семер)(?:е|их|им)\b)"
+)
+_WRITER_ALONE_WORD_RE = re.compile(r"\b(?:мне|меня|мой|моя|мою|мои|моей|моих|мое|моё)\b")
+_MANY_WORD_RE = re.compile(
+    r"\b(?:мы|нам|нас|наш\w*|они|им|их|ним|ними|все|всем|всех|всей|всему|весь|никому|никто|люд\w*|рабоч\w*|работник\w*|"
+    r"сотрудник\w*|коллег\w*|ребят\w*|девоч\w*|девчат\w*|мужик\w*|бригад\w*|смен[аеуы]|коллектив\w*|"
+    r"цех\w*|многи\w*|остальн\w*|други\w*|кажд\w*|(?:дво|тро|четвер|пятер|шестер)\w*)\b|"
+    # a few people counted, not months or money («мне и трём кассирам», not «два месяца»)
+    r"\b(?:дв(?:а|е|ум)|тр(?:и|[её]м)|четыр\w*)\s+(?!(?:\w+\s+)?(?:месяц|недел|дн|год|лет|раз|час|смен|тыс|руб))|"
+    r"\bне\s+только\b|\bи\s+ещ[её]\b|\bтоже\b|\bтакже\b|\bтаких\b"
+)
+
+
+# the writer says others are in the same plight: «таких как я человек 300», «вся команда в такой же ситуации»
+_SAME_PLIGHT_RE = re.compile(
+    r"\bтаких\b|\bтак(?:ой|ая|ие|ом)\s+же\b|\bтоже\b|\bтакже\b|\bкак\s+и\s+(?:все|у\s+всех|мне|я|нам)\b|"
+    r"\bвсе\s+мы\b|\bне\s+(?:только|одн\w+)\s+(?:мне|я|меня|такая|такой)\b|\bне\s+одн(?:а|ин)\b|\bникому\b|\bникто\b|"
+    r"\bтак\s+у\s+всех\b|\bу\s+всех\s+(?:так|то\s+же)\b|\bлюди\b|"
+    r"\bвс(?:ей|ему|я|ю|е|ех|ем)\s+(?:\w+\s+)?(?:бригад|смен|команд|коллектив|цех|отдел|рабоч|работник|сотрудник|"
+    r"люд|ребят|водител)"
+)
+
+
+def writer_alone_unpaid(folded: str, staff_named: bool = False) -> bool:
+    """Whether the writer's own money alone is unpaid while the others are paid: the text says so
+    (`_OTHERS_PAID_RE`, `_ME_ONLY_RE`), every clause that tells of unpaid money says it of the writer
+    («мне», «мою зарплату») and none of more people («нам», «всем», «рабочим», «тоже»), and the writers do
+    not count themselves («нас 40 человек»; «у нас 80 человек» is the staff); `folded` is the folded text."""
+    said = staff_named or _OTHERS_PAID_RE.search(folded) or _ME_ONLY_RE.search(folded)
+    if not said or _WRITERS_COUNTED_RE.search(folded) or _SAME_PLIGHT_RE.search(folded):
+        return False
+    told = False
+    for clause in _CLAUSE_SPLIT_RE.split(folded):
+        if not _UNPAID_MONEY_RE.search(clause):
+            continue
+        if _MANY_WORD_RE.search(clause) or not _WRITER_ALONE_WORD_RE.search(clause):
+            return False
+        told = True
+    return told
+
+
 def extract_workers(text: str) -> int | None:
     """The number of workers affected («нас 40 человек», «коллектив 120 человек»): the largest number the
     specific patterns find (the writer plus the others counts the writer: «кроме меня ещё 12» → 13; a range
@@ -1681,6 +1747,8 @@ def extract_workers(text: str) -> int | None:
         found = pair
     elif found is not None and found > 2 and (alone := _writer_alone(folded)) is not None:
         found = alone
+    if found is not None and found > 2 and writer_alone_unpaid(folded, _staff_size(converted, found)):
+        found = 1  # the number is the staff's, the others paid: the money unpaid is the writer's alone
     return found
 
 

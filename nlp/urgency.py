@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from nlp.facts import majority_paid
+from nlp.facts import majority_paid, writer_alone_unpaid
 from nlp.fastre import LowerPattern, fold_case
 
 RULES_PATH = Path(__file__).with_name("rules") / "urgency.yaml"
@@ -515,6 +515,10 @@ def assess(
         # read on the text with its «ё»: «и всё» is no «все»
         return majority_paid(fold_case(" ".join(sentences)))
 
+    # the money told unpaid is the writer's alone, a staff named only as its size («склад на 450 человек. Мне
+    # должны за декабрь 67 тыс.»): the count is the staff's, the head's alarm is not for mass arrears
+    writer_alone = wages and writer_alone_unpaid(text, staff_named=True)
+
     def whole_staff_unpaid() -> bool:
         # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое»), the
         # writers do not set themselves apart from it («всей бригаде перевели, кроме меня») and it was not
@@ -523,10 +527,11 @@ def assess(
             workers_affected is None
             and not (config.all_but_writers is not None and config.all_but_writers.search(text))
             and not most_paid()
+            and not writer_alone
         )
 
     if wages and not out_of_scope and not paid_now:
-        if workers_affected is not None and workers_affected >= config.mass_min_workers:
+        if workers_affected is not None and workers_affected >= config.mass_min_workers and not writer_alone:
             return True, config.mass_reason
         if any(p.search(text) for p in config.mass_patterns) and whole_staff_unpaid():
             return True, config.mass_reason
@@ -554,13 +559,17 @@ def assess(
     if (
         head_fires
         and wages_alone
-        and workers_affected is not None
-        and (not _names_many_people(text, config) or most_paid())
+        and (
+            (workers_affected is not None and (not _names_many_people(text, config) or most_paid()))
+            or writer_alone
+        )
     ):
         # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
         # sign of a danger or an accident are the count's to decide, which said no above — unless the text
         # names more people than were counted («никому — это 230 человек …, в бригаде осталось 4») and not as
-        # a staff most of whom were paid («на складе 48 человек, … получили все, кроме нас четверых»)
+        # a staff most of whom were paid («на складе 48 человек, … получили все, кроме нас четверых»); nor
+        # the writer's own money unpaid while the others are paid («на заводе 900 человек … мне одной из всего
+        # офиса задерживают»)
         return False, None
     if (
         out_of_scope

@@ -368,6 +368,34 @@ def test_the_urgency_head_leaves_a_counted_few_unpaid_to_the_count() -> None:
     assert assess(crew, ["wage_arrears"], 2, wages, 0.9, 0.2) == (True, MASS)
 
 
+def test_the_writers_own_unpaid_wages_in_a_paid_staff_are_no_mass_arrears() -> None:
+    # a staff named by its size, the others paid and the writer not: no mass arrears from the count, the
+    # staff's word or the head (tuning 986, 994; every labelled letter: 33 false alarms fewer, none missed)
+    wages = {"wage_arrears": 0.9, "occupational_safety": 0.05, "workplace_accident": 0.02}
+    alone = [
+        "Я разработчик, в компании 250 человек, у коллег всё в порядке.",
+        "У меня же зарплата задерживается.",
+    ]
+    assert assess(alone, ["wage_arrears"], 1, wages, 0.9, 0.2) == (False, None)
+    assert assess(alone, ["wage_arrears"], None, wages, 0.9, 0.2) == (False, None)
+    # … while the writers' own count, or more people unpaid, keep the alarm
+    crew = ["На заводе 300 человек, остальным платят.", "Нам, 12 слесарям, не платят с мая."]
+    assert assess(crew, ["wage_arrears"], 12, wages, 0.9, 0.2) == (True, MASS)
+    everyone = ["В компании 250 человек, у коллег всё в порядке.", "Мне не платят, как и всем в цехе."]
+    assert assess(everyone, ["wage_arrears"], None, wages, 0.9, 0.2) == (True, MASS)
+    # a staff named only by its size, the writer's own money the only money told unpaid (tuning 994) …
+    staff = [
+        "Водитель погрузчика, склад на 450 человек.",
+        "Мне должны за декабрь 67 тыс., зарплату заморозили.",
+    ]
+    assert assess(staff, ["wage_arrears"], 450, wages, 0.9, 0.2) == (False, None)
+    # … but wages unpaid told of no one in particular are the staff's
+    plant = ["На заводе 300 человек.", "Зарплату не платят три месяца.", "Мне должны 90 тысяч."]
+    assert assess(plant, ["wage_arrears"], 300, wages, 0.9, 0.2) == (True, MASS)
+    dock = ["Мне не перечислили отпускные.", "Весь док, а это 120 человек, сидит без денег."]
+    assert assess(dock, ["wage_arrears"], 120, wages, 0.9, 0.2) == (True, MASS)
+
+
 def test_a_scaffold_that_sways_is_a_danger() -> None:
     scaffold = (
         "Леса стоят на подложенных поддонах и кирпичах, к стене не раскреплены, при ветре ходят ходуном."
