@@ -1129,6 +1129,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch987.jsonl",
         "blind_batch989.jsonl",
         "blind_batch991.jsonl",
+        "blind_batch993.jsonl",
+        "blind_batch995.jsonl",
+        "blind_batch997.jsonl",
+        "blind_batch999.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
