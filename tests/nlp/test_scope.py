@@ -404,14 +404,16 @@ def test_the_pipeline_keeps_an_outsiders_report_out_and_a_danger_in(analyzer: An
 
 
 def test_a_sure_out_of_scope_reading_keeps_an_alarm_out_of_labour() -> None:
-    # a pharmacist who saw pedestrians hit outside her shop: no worker is hurt, so the danger keeps its alarm
-    # but the complaint is not made labour while the classifier is sure of out_of_scope
-    # (train.PARAMS urgent_oos_to_labour_max); a model without the setting converts as before
+    # a pharmacist who saw a passer-by fall into an open manhole outside her shop: no worker is hurt, so the
+    # danger keeps its alarm but the complaint is not made labour while the classifier is sure of out_of_scope
+    # (train.PARAMS urgent_oos_to_labour_max); a model without the setting converts as before. (The model
+    # retrained at stop 45 no longer raises an alarm for pedestrians hit at a crossing outside the shop, the
+    # example before.)
     from nlp.classify import Model
 
     text = (
-        "Работаю фармацевтом в аптеке на Ленина в Кирове. Перед аптекой нерегулируемый переход, за месяц при "
-        "мне сбили двух пешеходов, одну женщину увезли на скорой. Светофор никто не ставит, куда жаловаться?"
+        "Работаю в аптеке в Кирове. Перед аптекой открытый люк, вчера туда провалилась пенсионерка, сломала "
+        "ногу, увезли на скорой. Куда жаловаться?"
     )
     model = Model.load()
     assert model.urgent_oos_to_labour_max < 1.0
