@@ -1649,8 +1649,6 @@ _MANY_WORD_RE = re.compile(
     r"\b(?:дв(?:а|е|ум)|тр(?:и|[её]м)|четыр\w*)\s+(?!(?:\w+\s+)?(?:месяц|недел|дн|год|лет|раз|час|смен|тыс|руб))|"
     r"\bне\s+только\b|\bи\s+ещ[её]\b|\bтоже\b|\bтакже\b|\bтаких\b"
 )
-
-
 # the writer says others are in the same plight: «таких как я человек 300», «вся команда в такой же ситуации»
 _SAME_PLIGHT_RE = re.compile(
     r"\bтаких\b|\bтак(?:ой|ая|ие|ом)\s+же\b|\bтоже\b|\bтакже\b|\bкак\s+и\s+(?:все|у\s+всех|мне|я|нам)\b|"
@@ -1662,10 +1660,12 @@ _SAME_PLIGHT_RE = re.compile(
 
 
 def writer_alone_unpaid(folded: str, staff_named: bool = False) -> bool:
-    """Whether the writer's own money alone is unpaid while the others are paid: the text says so
-    (`_OTHERS_PAID_RE`, `_ME_ONLY_RE`), every clause that tells of unpaid money says it of the writer
-    («мне», «мою зарплату») and none of more people («нам», «всем», «рабочим», «тоже»), and the writers do
-    not count themselves («нас 40 человек»; «у нас 80 человек» is the staff); `folded` is the folded text."""
+    """Whether the writer's own money alone is unpaid: the text says the others are paid (`_OTHERS_PAID_RE`,
+    `_ME_ONLY_RE`) or the caller knows a staff is named only by its size (`staff_named`); every clause that
+    tells of unpaid money says it of the writer («мне», «мою зарплату») and none of more people («нам»,
+    «всем», «рабочим», «тоже»); no one is said to share the plight (`_SAME_PLIGHT_RE`: «таких как я», «как и
+    всем») and the writers do not count themselves («нас 40 человек»; «у нас 80 человек» is the staff).
+    `folded` is the folded text."""
     said = staff_named or _OTHERS_PAID_RE.search(folded) or _ME_ONLY_RE.search(folded)
     if not said or _WRITERS_COUNTED_RE.search(folded) or _SAME_PLIGHT_RE.search(folded):
         return False

@@ -469,7 +469,9 @@ def assess(
     («бык затоптал», «кровля села, двоих привалило»); its reason is an accident when the classifier scores
     workplace_accident above occupational_safety, else a danger, and mass arrears for unpaid wages with
     neither category in sight — where it stays silent when fewer than ``mass_min_workers`` are counted and
-    the text names no more people in digits (``people_in_digits``). For a complaint classified only as
+    the text names no more people in digits (``people_in_digits``), and when the money told unpaid is the
+    writer's alone (`writer_alone_unpaid`: «склад на 450 человек. Мне должны за декабрь 67 тыс.»), which
+    silences the count and the whole staff's words too. For a complaint classified only as
     out_of_scope the head counts only when the text speaks of a workplace — in the sentence head's own
     sentence or the one before (``sentence_at``) when only that head heard it; the rules' workplace test there
     ignores the writer's «работаю».
