@@ -1133,6 +1133,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch995.jsonl",
         "blind_batch997.jsonl",
         "blind_batch999.jsonl",
+        "blind_batch1001.jsonl",
+        "blind_batch1003.jsonl",
+        "blind_batch1005.jsonl",
+        "blind_batch1007.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
