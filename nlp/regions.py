@@ -1628,7 +1628,7 @@ def _city_parts() -> _CityParts:
     stations = [(str(row["station"]), str(row["region"])) for row in _load_yaml(directory / "metro.yaml")]
     districts = [(str(row["name"]), str(row["region"])) for row in data["neighbourhoods"]]
     surnames = {_fold(str(row["name"])) for row in data["neighbourhoods"] if row.get("surname")}
-    listed = {form for row in data["neighbourhoods"] for form in settlement_forms(str(row["name"]))}
+    listed_names = set(districts)
     districts += [
         (str(row["name"]), str(row["region"]))
         for row in load_settlements(directory / "settlements_added.yaml")
@@ -1636,8 +1636,12 @@ def _city_parts() -> _CityParts:
     ]
     forms: dict[str, str | None] = {}
     nouns: set[str] = set()
+    listed: set[str] = set()
     for name, region in [(n, r) for n, r in stations if _fold(n) not in not_alone] + districts:
-        name_forms = phrase_forms(name) | settlement_forms(name)
+        own_forms = settlement_forms(name)
+        name_forms = phrase_forms(name) | own_forms
+        if (name, region) in listed_names:
+            listed |= own_forms
         if (name, region) in districts or not _first_parse_has(name.split()[-1], "ADJF"):
             nouns |= name_forms
         for form in name_forms:

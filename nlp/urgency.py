@@ -519,7 +519,8 @@ def assess(
 
     # the money told unpaid is the writer's alone, a staff named only as its size («склад на 450 человек. Мне
     # должны за декабрь 67 тыс.»): the count is the staff's, the head's alarm is not for mass arrears
-    writer_alone = wages and writer_alone_unpaid(text, staff_named=True)
+    def writer_alone() -> bool:
+        return wages and writer_alone_unpaid(text, staff_named=True)
 
     def whole_staff_unpaid() -> bool:
         # «всем / никому / весь цех» is the whole staff only when no smaller number is named («нас трое»), the
@@ -529,11 +530,15 @@ def assess(
             workers_affected is None
             and not (config.all_but_writers is not None and config.all_but_writers.search(text))
             and not most_paid()
-            and not writer_alone
+            and not writer_alone()
         )
 
     if wages and not out_of_scope and not paid_now:
-        if workers_affected is not None and workers_affected >= config.mass_min_workers and not writer_alone:
+        if (
+            workers_affected is not None
+            and workers_affected >= config.mass_min_workers
+            and not writer_alone()
+        ):
             return True, config.mass_reason
         if any(p.search(text) for p in config.mass_patterns) and whole_staff_unpaid():
             return True, config.mass_reason
@@ -563,7 +568,7 @@ def assess(
         and wages_alone
         and (
             (workers_affected is not None and (not _names_many_people(text, config) or most_paid()))
-            or writer_alone
+            or writer_alone()
         )
     ):
         # the head learned mass arrears too: unpaid wages of a counted few («нас в бригаде 6 человек») with no
