@@ -1137,6 +1137,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1003.jsonl",
         "blind_batch1005.jsonl",
         "blind_batch1007.jsonl",
+        "blind_batch1009.jsonl",
+        "blind_batch1011.jsonl",
+        "blind_batch1013.jsonl",
+        "blind_batch1015.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
