@@ -1252,6 +1252,12 @@ _REST_RE = re.compile(
 )
 # a part of the writers: «пятеро из нас» (→ «5 человек из нас»), «12 человек из нас»
 _PART_OF_US_RE = re.compile(r"(?<![\d\w])(?P<n>\d{1,5})\s+(?:человек\s+)?из\s+нас\b")
+# the rest counted as paid: «Нас в смене 28 человек. Не выплачена зарплата за май: … Остальным 25 выплачено» —
+# the unpaid are the staff less the rest
+_REST_PAID_RE = re.compile(
+    r"\b(?:остальн|оставш)\w*\s+(?P<n>\d{1,5})(?![\d\w])\s+(?:\w+\s+)?(?<!не )"
+    r"(?:выплачен\w*|выплатил\w*|заплатил\w*|получил\w*|перечислил\w*|пришл\w*|рассчитал\w*)"
+)
 # a part of the total named before it, at the head of its clause and not paid or given something: «числится
 # 34 сотрудника. 22 из них … до сих пор не получили» (not «подписали 17 из них», «двум из них предложено
 # уволиться»)
@@ -1297,6 +1303,9 @@ def _subset(folded: str, converted: str, total: int | None) -> int | None:
         for m in _REST_RE.finditer(text):
             if 1 < int(m.group("n")) < total:
                 return int(m.group("n"))
+        for m in _REST_PAID_RE.finditer(text):
+            if 1 <= total - int(m.group("n")) < total:
+                return total - int(m.group("n"))
         for m in _PART_OF_THEM_RE.finditer(text):
             if 1 < int(m.group("n")) < total:
                 return int(m.group("n"))
@@ -1357,6 +1366,9 @@ def _others_paid(unpaid: str) -> str:
     return (
         r"\b(?:всем|все|у всех|им|остальным)\b(?:(?!\bне\b)[^.!?]){0,100}?(?:,?|[.!])\s+(?:а|но)\s+"
         rf"(?:вот\s+)?(?:{unpaid})\b(?!\s+лично)|"
+        # «всем зп пришла, мне нет», «зарплата пришла всем пятнадцатого, мне — нет»
+        r"\b(?:всем|все|у всех|им|остальным)\b(?:(?!\bне\b)[^.!?]){0,100}?,\s*"
+        rf"(?:{unpaid})\s*[—–-]?\s*нет\b|"
         r"\bа (?:вот )?мне (?:самому|самой)\b"
     )
 
@@ -1364,6 +1376,8 @@ def _others_paid(unpaid: str) -> str:
 _OTHERS_PAID = _others_paid("мне|нам|меня|у меня|мо[йяюё]")
 # the writer alone: the count is one
 _OTHERS_PAID_ME_RE = re.compile(_others_paid("мне|меня|у меня|мо[йяюё]"))
+# … and no one with the writer («а мне и ещё двоим — нет», «а мне с напарником»)
+_OTHERS_PAID_ME_ALONE_RE = re.compile(rf"(?:{_OTHERS_PAID_ME_RE.pattern})(?!,?\s+(?:и|с|со|да|вместе)\b)")
 _FEW_OF_STAFF_RE = re.compile(
     _ONLY + r"(?:мне|нам|(?:с )?меня|ему|ей)\b|" + _ONLY + r"я (?:одна|один)\b|"
     rf"\bнам (?:{_FEW_NUMERAL})\b|\bа мне (?:одному|одной)\b|\b(?:одна|один) я\b|"
@@ -1625,7 +1639,9 @@ _OTHERS_PAID_RE = re.compile(
 )
 _ME_ONLY_RE = re.compile(
     r"\b(?:мне|я)\s+(?:одн\w+\s+)?единственн\w*|\bединственн\w+\s+(?:мне|я)\b|"
-    r"\bтолько\s+у\s+меня\b|\bодн(?:ой|ому)\s+из\s+(?:всего|всех)\b"
+    r"\bтолько\s+у\s+меня\b|\bодн(?:ой|ому)\s+из\s+(?:всего|всех|всей)\b|"
+    # «мне одному из всей смены удержали», «мне одному из станочников снизили ставку»
+    r"\b(?:мне|меня)\s+одн(?:ой|ому|ого|у)\s+из\s+(?:вс(?:ей|его|ех)\s+)?[а-яё]+"
 )
 # a clause about unpaid money, and the people it is said of
 _UNPAID_MONEY_RE = re.compile(
@@ -1634,11 +1650,15 @@ _UNPAID_MONEY_RE = re.compile(
     r"\bбез\s+(?:денег|зарплат\w*|зп)\b|\bс\s+опоздани\w*|\bкусками\b|\bни\s+копейки\b|\bдолж(?:ны|на|ен)\b|"
     r"\bзаморозил\w*"
 )
+_UNPAID_OR_CUT_RE = re.compile(_UNPAID_MONEY_RE.pattern + r"|\bудерж\w*|\bснизил\w*|\bурезал\w*|\bсрезал\w*")
 # (not at an abbreviation's dot: «67 тыс., зарплату заморозили»)
 _CLAUSE_SPLIT_RE = re.compile(r"[.!?]+(?=\s|$)|[;\n]+|,?\s+(?:а|но)\s+")
 # the writers counting themselves («нас 40 человек», «мы, 12 слесарей»), not a staff («у нас 80 человек»)
 _WRITERS_COUNTED_RE = re.compile(
     r"(?<!\bу )\b(?:нас|мы|нам)\b[^.!?\d]{0,80}?(?:\d|\b(?:дво|тро|четвер|пятер|шестер|семер)(?:е|их|им)\b)"
+)
+_WRITERS_FEW_RE = re.compile(
+    r"(?<!\bу )\b(?:нас|мы|нам)\b[^.!?\d]{0,80}?\b(?:дво|тро|четвер|пятер|шестер|семер)(?:е|их|им)\b"
 )
 _WRITER_ALONE_WORD_RE = re.compile(r"\b(?:мне|меня|мой|моя|мою|мои|моей|моих|мое|моё)\b")
 _MANY_WORD_RE = re.compile(
@@ -1648,7 +1668,7 @@ _MANY_WORD_RE = re.compile(
     r"цех\w*|многи\w*|остальн\w*|други\w*|кажд\w*|(?:дво|тро|четвер|пятер|шестер)\w*)\b|"
     # a few people counted, not months or money («мне и трём кассирам», not «два месяца»)
     r"\b(?:дв(?:а|е|ум)|тр(?:и|[её]м)|четыр\w*)\s+(?!(?:\w+\s+)?(?:месяц|недел|дн|год|лет|раз|час|смен|тыс|руб))|"
-    r"\bне\s+только\b|\bи\s+ещ[её]\b"
+    r"\bне\s+только\b|\bи\s+ещ[её]\b|\d\s+человек\b"
 )
 # the writer says others are in the same plight: «таких как я человек 300», «вся команда в такой же ситуации»
 _SAME_PLIGHT_RE = re.compile(
@@ -1662,21 +1682,37 @@ _SAME_PLIGHT_RE = re.compile(
 
 def writer_alone_unpaid(folded: str, staff_named: bool = False) -> bool:
     """Whether the writer's own money alone is unpaid: the text says the others are paid (`_OTHERS_PAID_RE`,
-    `_ME_ONLY_RE`) or the caller knows a staff is named only by its size (`staff_named`); every clause that
-    tells of unpaid money says it of the writer («мне», «мою зарплату») and none of more people («нам»,
-    «всем», «рабочим», «тоже»); no one is said to share the plight (`_SAME_PLIGHT_RE`: «таких как я», «как и
-    всем») and the writers do not count themselves («нас 40 человек»; «у нас 80 человек» is the staff).
-    `folded` is the folded text."""
-    said = staff_named or _OTHERS_PAID_RE.search(folded) or _ME_ONLY_RE.search(folded)
-    if not said or _WRITERS_COUNTED_RE.search(folded) or _SAME_PLIGHT_RE.search(folded):
+    `_ME_ONLY_RE`, `_OTHERS_PAID_ME_RE`: «всем зп пришла, мне нет») or the caller knows a staff is named only
+    by its size (`staff_named`); every clause that tells of unpaid money says it of the writer («мне», «мою
+    зарплату»; with the others said paid, of no one too) and none of more people («нам», «всем», «рабочим»,
+    «тоже»); no one is said to share the plight (`_SAME_PLIGHT_RE`: «таких как я», «как и всем») and, unless
+    the others are said paid, the writers do not count themselves («нас 40 человек»; «у нас 80 человек» is
+    the staff). `folded` is the folded text."""
+    # the writer set apart from the paid in so many words: «всем зп пришла, а мне нет», «мне одному из всей
+    # смены»
+    set_apart = bool(_OTHERS_PAID_ME_ALONE_RE.search(folded) or _ME_ONLY_RE.search(folded))
+    explicit = set_apart or _OTHERS_PAID_RE.search(folded) is not None
+    if not (explicit or staff_named):
         return False
-    told = False
-    for clause in _CLAUSE_SPLIT_RE.split(folded):
-        if not _UNPAID_MONEY_RE.search(clause):
+    # those words read as a clause «мне …» of its own: no plight shared, no one else unpaid
+    rest = _ME_ONLY_RE.sub(". мне ", _OTHERS_PAID_ME_ALONE_RE.sub(". мне ", folded))
+    # with the others said paid, «нас в цеху 45 человек» is the staff, «нас трое» still the writers; without,
+    # any count of «нас» is the writers'
+    counted = _WRITERS_FEW_RE if explicit else _WRITERS_COUNTED_RE
+    if counted.search(folded) or _SAME_PLIGHT_RE.search(rest):
+        return False
+    told = _OTHERS_PAID_ME_ALONE_RE.search(folded) is not None  # «всем пришла, а мне нет»
+    # with the others said paid, the writer's pay cut or a deduction is the writer's alone too
+    unpaid = _UNPAID_OR_CUT_RE if explicit else _UNPAID_MONEY_RE
+    for clause in _CLAUSE_SPLIT_RE.split(rest):
+        if not unpaid.search(clause):
             continue
-        if _MANY_WORD_RE.search(clause) or not _WRITER_ALONE_WORD_RE.search(clause):
+        if _MANY_WORD_RE.search(clause):
             return False
-        told = True
+        if _WRITER_ALONE_WORD_RE.search(clause):
+            told = True
+        elif not set_apart:
+            return False  # (the writer set apart, «но это же месяц без денег!» is the writer's)
     return told
 
 

@@ -1615,6 +1615,9 @@ class _CityParts:
     nouns: frozenset[str]  # forms read after «в» too: «в Кузьминках», «в Озерках», not «в Тверской …»
     surnames: frozenset[str]  # streets named by a surname alone, known as the city's («на Рубинштейна»)
     listed: frozenset[str]  # the neighbourhoods listed: they outweigh a village elsewhere («в Куркино»)
+    # malls, plants, airports and hospitals whose names name one place, read after any word: «в фуд-корте
+    # Авиапарка», «в цехах Уралмаша», «на территории ВАСО»; folded form → (region, words in the name, acronym)
+    anywhere: dict[str, tuple[str, int, bool]]
 
 
 @cache
@@ -1628,6 +1631,12 @@ def _city_parts() -> _CityParts:
     stations = [(str(row["station"]), str(row["region"])) for row in _load_yaml(directory / "metro.yaml")]
     districts = [(str(row["name"]), str(row["region"])) for row in data["neighbourhoods"]]
     surnames = {_fold(str(row["name"])) for row in data["neighbourhoods"] if row.get("surname")}
+    anywhere = {
+        form: (str(row["region"]), len(str(row["name"]).split()), str(row["name"]).isupper())
+        for row in data["neighbourhoods"]
+        if row.get("anywhere")
+        for form in phrase_forms(str(row["name"]), agree_all=False) | settlement_forms(str(row["name"]))
+    }
     listed_names = set(districts)
     districts += [
         (str(row["name"]), str(row["region"]))
@@ -1639,7 +1648,7 @@ def _city_parts() -> _CityParts:
     listed: set[str] = set()
     for name, region in [(n, r) for n, r in stations if _fold(n) not in not_alone] + districts:
         own_forms = settlement_forms(name)
-        name_forms = phrase_forms(name) | own_forms
+        name_forms = phrase_forms(name) | phrase_forms(name, agree_all=False) | own_forms
         if (name, region) in listed_names:
             listed |= own_forms
         if (name, region) in districts or not _first_parse_has(name.split()[-1], "ADJF"):
@@ -1647,7 +1656,7 @@ def _city_parts() -> _CityParts:
         for form in name_forms:
             forms[form] = region if forms.get(form, region) == region else None
     first_words = frozenset(form.split()[0] for form in forms)
-    return _CityParts(forms, first_words, frozenset(nouns), frozenset(surnames), frozenset(listed))
+    return _CityParts(forms, first_words, frozenset(nouns), frozenset(surnames), frozenset(listed), anywhere)
 
 
 def _attribute_of_next_word(word: str, following: str) -> bool:
@@ -1730,7 +1739,43 @@ def _city_part_places(text: str) -> list[Place]:
     for line in _ISLAND_LINE_RE.finditer(text):
         start, end = line.span()
         places.append(Place(line.group(), start, end, "Санкт-Петербург", "city", part_of_city=True))
+    places += [p for p in _landmark_places(text, parts) if not _overlaps(p, places)]
     return sorted(places, key=lambda p: p.start)
+
+
+def _overlaps(place: Place, places: list[Place]) -> bool:
+    return any(other.start < place.end and place.start < other.end for other in places)
+
+
+def _capitals(word: str) -> int:
+    return sum(c.isupper() for c in word)
+
+
+def _landmark_places(text: str, parts: _CityParts) -> list[Place]:
+    """The city parts listed to be read anywhere («в фуд-корте Авиапарка», «работаю на КАМАЗе»), written with
+    a capital, an acronym with two («ГАЗе», «КамАЗ», not «газе», «Газ»)."""
+    if not parts.anywhere:
+        return []
+    words = list(_CITY_PART_WORD_RE.finditer(text))
+    places: list[Place] = []
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            if i + n > len(words):
+                continue
+            found = parts.anywhere.get(_fold(" ".join(w.group() for w in words[i : i + n])))
+            if found is None or found[1] != n:
+                continue
+            region, _, acronym = found
+            first = words[i].group()
+            if not first[0].isupper() or (acronym and _capitals(first) < 2):
+                continue
+            start, end = words[i].start(), words[i + n - 1].end()
+            places.append(Place(text[start:end], start, end, region, "city", part_of_city=True))
+            i += n - 1
+            break
+        i += 1
+    return places
 
 
 def find_places(text: str) -> list[Place]:

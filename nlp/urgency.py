@@ -34,6 +34,9 @@ class Rule:
     off_work_guard: bool = False
     # counts only when the classifier's urgency head gives the complaint at least `accident_head_floor`
     weighed_by_head: bool = False
+    # counts only when the whole letter matches it too (ventilation out of order where fumes or heat are
+    # named)
+    context: LowerPattern | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
                 bool(r.get("family_guard")),
                 bool(r.get("off_work_guard")),
                 bool(r.get("weighed_by_head")),
+                optional(r.get("context")),
             )
             for r in data["rules"]
         ),
@@ -165,7 +169,7 @@ def _rule_matches(folded: list[str]) -> Iterator[tuple[Rule, int]]:
     story_off_work: bool | None = None  # _story_set_off_work, computed when first needed
     for rule in config.rules:
         firing = [p for p in rule.patterns if p.search(whole)]  # cheap pre-check on the whole text
-        if not firing:
+        if not firing or (rule.context is not None and not rule.context.search(whole)):
             continue
         for at, sentence in enumerate(folded):
             match = next((m for p in firing if (m := p.search(sentence))), None)

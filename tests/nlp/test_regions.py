@@ -583,6 +583,21 @@ def test_region_of_settlement(text: str, region: str | None) -> None:
         ("Продавец в магазине на Эгершельде, штрафуют за недостачу", "Приморский край"),
         ("склад в Засвияжье, договор не дали", "Ульяновская область"),
         ("Работаю на «Красном Сормове», отпуск не дают", "Нижегородская область"),
+        # malls, plants and airports named after any word, in any case; an acronym in capitals only; a square
+        # named by its head noun's case; streets known by a surname alone (tuning 1010)
+        ("Работаю кассиром в фуд-корте Авиапарка, договор не дали", "Москва"),
+        ("Мы работаем в цехах Уралмаша на подряде, кран-балка тормозит", "Свердловская область"),
+        ("Муж работает у подрядчика на территории ВАСО, упал с лесов", "Воронежская область"),
+        ("Сборщик на Автовазе, премию сняли", "Самарская область"),
+        ("токарь в УМПО, сверхурочные не платят", "Республика Башкортостан"),
+        ("в умпо токарем, лишили премии", "Республика Башкортостан"),
+        ("Я водитель КАМАЗа, премию сняли", None),
+        ("работаю в Галерее Чижова, штрафуют", "Воронежская область"),
+        ("делаю маникюр на дому на Площади Маркса", "Новосибирская область"),
+        ("Водитель перронного автобуса в Толмачёво, 16 часов подряд", "Новосибирская область"),
+        ("админ в хостеле на Марата, смены по 24 часа", "Санкт-Петербург"),
+        ("Официантка в кафе на Баумана, штрафы каждую смену", "Республика Татарстан"),
+        ("Работаю в Липецке на ул. Баумана", "Липецкая область"),
     ],
 )
 def test_region_of_city_part(text: str, region: str | None) -> None:
@@ -598,7 +613,11 @@ def test_city_parts_file_is_well_formed() -> None:
     parts = yaml.safe_load((kb / "gazetteer" / "city_parts.yaml").read_text(encoding="utf-8"))
     assert set(parts) == {"neighbourhoods", "stations_not_alone"}
     for item in parts["neighbourhoods"]:
-        assert set(item) in ({"name", "region"}, {"name", "region", "surname"}), item
+        assert set(item) in (
+            {"name", "region"},
+            {"name", "region", "surname"},
+            {"name", "region", "anywhere"},
+        ), item
         assert item["region"] in official, item
     names = [str(item["name"]) for item in parts["neighbourhoods"]]
     assert len(names) == len(set(names)), "a neighbourhood listed twice"

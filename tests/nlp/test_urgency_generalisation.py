@@ -394,6 +394,26 @@ def test_the_writers_own_unpaid_wages_in_a_paid_staff_are_no_mass_arrears() -> N
     assert assess(plant, ["wage_arrears"], 300, wages, 0.9, 0.2) == (True, MASS)
     dock = ["Мне не перечислили отпускные.", "Весь док, а это 120 человек, сидит без денег."]
     assert assess(dock, ["wage_arrears"], 120, wages, 0.9, 0.2) == (True, MASS)
+    # the staff counted with «нас» and everyone paid but the writer (tuning 1012): no mass arrears
+    shop = [
+        "У нас на складе человек 300, зарплата пришла всем пятнадцатого, мне — нет.",
+        "Но это же месяц без денег!",
+    ]
+    assert assess(shop, ["wage_arrears"], None, wages, 0.9, 0.2) == (False, None)
+    shift = ["Нас в цеху 45 человек.", "Коллегам всё выплатили, а мне не заплатили за 12 дней."]
+    assert assess(shift, ["wage_arrears"], 45, wages, 0.9, 0.2) == (False, None)
+    # … but the rest paid only in part leaves the counted many unpaid
+    depot = [
+        "Почти половине депо — это около 30 человек — не платят зарплату с октября, остальным платят частями."
+    ]
+    assert assess(depot, ["wage_arrears"], 30, wages, 0.9, 0.2) == (True, MASS)
+
+
+def test_ventilation_out_of_order_is_a_danger_only_with_something_to_breathe_or_great_heat() -> None:
+    # tuning 1014: a call centre's or an archive's stuffy air is an ordinary violation; fumes, paint or +40 a danger
+    assert rule_reason(["В зале контакт-центра вентиляция не работает с осени, душно."]) is None
+    assert rule_reason(["В окрасочной камере вентиляция не работает, красим без респираторов."]) == DANGER
+    assert rule_reason(["Вентиляция не работает с весны.", "В цеху у печей сейчас +44."]) == DANGER
 
 
 def test_a_scaffold_that_sways_is_a_danger() -> None:
