@@ -1690,7 +1690,8 @@ def writer_alone_unpaid(folded: str, staff_named: bool = False) -> bool:
     the staff). `folded` is the folded text."""
     # the writer set apart from the paid in so many words: «всем зп пришла, а мне нет», «мне одному из всей
     # смены»
-    set_apart = bool(_OTHERS_PAID_ME_ALONE_RE.search(folded) or _ME_ONLY_RE.search(folded))
+    all_but_me = _OTHERS_PAID_ME_ALONE_RE.search(folded) is not None
+    set_apart = all_but_me or _ME_ONLY_RE.search(folded) is not None
     explicit = set_apart or _OTHERS_PAID_RE.search(folded) is not None
     if not (explicit or staff_named):
         return False
@@ -1701,7 +1702,7 @@ def writer_alone_unpaid(folded: str, staff_named: bool = False) -> bool:
     counted = _WRITERS_FEW_RE if explicit else _WRITERS_COUNTED_RE
     if counted.search(folded) or _SAME_PLIGHT_RE.search(rest):
         return False
-    told = _OTHERS_PAID_ME_ALONE_RE.search(folded) is not None  # «всем пришла, а мне нет»
+    told = all_but_me  # «всем пришла, а мне нет»
     # with the others said paid, the writer's pay cut or a deduction is the writer's alone too
     unpaid = _UNPAID_OR_CUT_RE if explicit else _UNPAID_MONEY_RE
     for clause in _CLAUSE_SPLIT_RE.split(rest):

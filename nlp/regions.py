@@ -1752,14 +1752,17 @@ def _capitals(word: str) -> int:
 
 
 def _landmark_places(text: str, parts: _CityParts) -> list[Place]:
-    """The city parts listed to be read anywhere («в фуд-корте Авиапарка», «работаю на КАМАЗе»), written with
-    a capital, an acronym with two («ГАЗе», «КамАЗ», not «газе», «Газ»)."""
+    """The city parts listed to be read anywhere («в фуд-корте Авиапарка», «работаю на Автовазе»), written
+    with a capital, an all-capitals name with two at least («в УМПО», «на территории ВАСО»; not «Умпо»)."""
     if not parts.anywhere:
         return []
     words = list(_CITY_PART_WORD_RE.finditer(text))
     places: list[Place] = []
     i = 0
     while i < len(words):
+        if not words[i].group()[0].isupper():  # every name starts with a capital: most words are skipped here
+            i += 1
+            continue
         for n in (3, 2, 1):
             if i + n > len(words):
                 continue
@@ -1767,8 +1770,7 @@ def _landmark_places(text: str, parts: _CityParts) -> list[Place]:
             if found is None or found[1] != n:
                 continue
             region, _, acronym = found
-            first = words[i].group()
-            if not first[0].isupper() or (acronym and _capitals(first) < 2):
+            if acronym and _capitals(words[i].group()) < 2:
                 continue
             start, end = words[i].start(), words[i + n - 1].end()
             places.append(Place(text[start:end], start, end, region, "city", part_of_city=True))
