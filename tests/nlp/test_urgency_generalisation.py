@@ -1161,6 +1161,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1011.jsonl",
         "blind_batch1013.jsonl",
         "blind_batch1015.jsonl",
+        "blind_batch1017.jsonl",
+        "blind_batch1019.jsonl",
+        "blind_batch1021.jsonl",
+        "blind_batch1023.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
