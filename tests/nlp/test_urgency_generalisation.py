@@ -409,6 +409,16 @@ def test_the_writers_own_unpaid_wages_in_a_paid_staff_are_no_mass_arrears() -> N
     assert assess(depot, ["wage_arrears"], 30, wages, 0.9, 0.2) == (True, MASS)
 
 
+def test_a_driver_worn_out_in_everyday_words_is_a_danger() -> None:
+    # tuning 1026: «к вечеру уже ничего не соображаю» at the wheel of a school bus; not an office worker's
+    bus = [
+        "Я водитель школьного автобуса, рабочий день с 5:30 до 21:00.",
+        "К вечеру уже ничего не соображаю.",
+    ]
+    assert rule_reason(bus) == DANGER
+    assert rule_reason(["Бухгалтер, сдаём отчёты, к вечеру уже ничего не соображаю."]) is None
+
+
 def test_ventilation_out_of_order_is_a_danger_only_with_something_to_breathe_or_great_heat() -> None:
     # tuning 1014: a call centre's or an archive's stuffy air is an ordinary violation; fumes, paint or +40 a danger
     assert rule_reason(["В зале контакт-центра вентиляция не работает с осени, душно."]) is None
