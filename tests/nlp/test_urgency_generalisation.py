@@ -1175,6 +1175,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1019.jsonl",
         "blind_batch1021.jsonl",
         "blind_batch1023.jsonl",
+        "blind_batch1025.jsonl",
+        "blind_batch1027.jsonl",
+        "blind_batch1029.jsonl",
+        "blind_batch1031.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
