@@ -1654,12 +1654,11 @@ _UNPAID_OR_CUT_RE = re.compile(_UNPAID_MONEY_RE.pattern + r"|\bудерж\w*|\b�
 # (not at an abbreviation's dot: «67 тыс., зарплату заморозили»)
 _CLAUSE_SPLIT_RE = re.compile(r"[.!?]+(?=\s|$)|[;\n]+|,?\s+(?:а|но)\s+")
 # the writers counting themselves («нас 40 человек», «мы, 12 слесарей»), not a staff («у нас 80 человек»)
-_WRITERS_COUNTED_RE = re.compile(
-    r"(?<!\bу )\b(?:нас|мы|нам)\b[^.!?\d]{0,80}?(?:\d|\b(?:дво|тро|четвер|пятер|шестер|семер)(?:е|их|им)\b)"
-)
-_WRITERS_FEW_RE = re.compile(
-    r"(?<!\bу )\b(?:нас|мы|нам)\b[^.!?\d]{0,80}?\b(?:дво|тро|четвер|пятер|шестер|семер)(?:е|их|им)\b"
-)
+_WE_BEFORE_COUNT = r"(?<!\bу )\b(?:нас|мы|нам)\b[^.!?\d]{0,80}?"
+_FEW_COLLECTIVE = r"\b(?:дво|тро|четвер|пятер|шестер|семер)(?:е|их|им)\b"
+_WRITERS_COUNTED_RE = re.compile(rf"{_WE_BEFORE_COUNT}(?:\d|{_FEW_COLLECTIVE})")
+# … in words only («нас трое»): the writers even where the others are said paid
+_WRITERS_FEW_RE = re.compile(_WE_BEFORE_COUNT + _FEW_COLLECTIVE)
 _WRITER_ALONE_WORD_RE = re.compile(r"\b(?:мне|меня|мой|моя|мою|мои|моей|моих|мое|моё)\b")
 _MANY_WORD_RE = re.compile(
     # («тоже», «никому» and the like anywhere in the text: `_SAME_PLIGHT_RE`)

@@ -1631,11 +1631,8 @@ def _city_parts() -> _CityParts:
     stations = [(str(row["station"]), str(row["region"])) for row in _load_yaml(directory / "metro.yaml")]
     districts = [(str(row["name"]), str(row["region"])) for row in data["neighbourhoods"]]
     surnames = {_fold(str(row["name"])) for row in data["neighbourhoods"] if row.get("surname")}
-    anywhere = {
-        form: (str(row["region"]), len(str(row["name"]).split()), str(row["name"]).isupper())
-        for row in data["neighbourhoods"]
-        if row.get("anywhere")
-        for form in phrase_forms(str(row["name"]), agree_all=False) | settlement_forms(str(row["name"]))
+    anywhere_names = {
+        (str(row["name"]), str(row["region"])) for row in data["neighbourhoods"] if row.get("anywhere")
     }
     listed_names = set(districts)
     districts += [
@@ -1646,11 +1643,16 @@ def _city_parts() -> _CityParts:
     forms: dict[str, str | None] = {}
     nouns: set[str] = set()
     listed: set[str] = set()
+    anywhere: dict[str, tuple[str, int, bool]] = {}
     for name, region in [(n, r) for n, r in stations if _fold(n) not in not_alone] + districts:
         own_forms = settlement_forms(name)
-        name_forms = phrase_forms(name) | phrase_forms(name, agree_all=False) | own_forms
+        head_forms = phrase_forms(name, agree_all=False)  # «на Площади Маркса»: only the head noun declined
+        name_forms = phrase_forms(name) | head_forms | own_forms
         if (name, region) in listed_names:
             listed |= own_forms
+        if (name, region) in anywhere_names:
+            read_anywhere = (region, len(name.split()), name.isupper())
+            anywhere.update(dict.fromkeys(head_forms | own_forms, read_anywhere))
         if (name, region) in districts or not _first_parse_has(name.split()[-1], "ADJF"):
             nouns |= name_forms
         for form in name_forms:
@@ -1786,7 +1788,7 @@ def find_places(text: str) -> list[Place]:
         # the station's city wins over a town the station is named after («м. Нижегородская» is in Moscow)
         metro = _metro_places(text)
         if metro:
-            others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in metro)]
+            others = [p for p in places if not _overlaps(p, metro)]
             places = sorted(others + metro, key=lambda p: p.start)
     parts = [
         part
@@ -1795,7 +1797,7 @@ def find_places(text: str) -> list[Place]:
     ]
     if not parts:
         return places
-    others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in parts)]
+    others = [p for p in places if not _overlaps(p, parts)]
     # a city part names the city only when no other place is named, but as the writer's home or a trip:
     # streets of many towns share the names of stations («пиццерия на Профсоюзной в Волгограде»; not «Живу в
     # Одинцове, … охранник бизнес-центра у Белорусской»)
@@ -1805,6 +1807,6 @@ def find_places(text: str) -> list[Place]:
     parts = [part for part in parts if not named - {part.region}]
     if parts:
         # the part wins over a town read at the same words («на Соколе» is Moscow's, not the Vologda town)
-        others = [p for p in places if not any(m.start < p.end and p.start < m.end for m in parts)]
+        others = [p for p in places if not _overlaps(p, parts)]
         places = sorted(others + parts, key=lambda p: p.start)
     return places
