@@ -1179,6 +1179,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1027.jsonl",
         "blind_batch1029.jsonl",
         "blind_batch1031.jsonl",
+        "blind_batch1033.jsonl",
+        "blind_batch1035.jsonl",
+        "blind_batch1037.jsonl",
+        "blind_batch1039.jsonl",
+        "blind_batch1041.jsonl",
+        "blind_batch1043.jsonl",
+        "blind_batch1045.jsonl",
+        "blind_batch1047.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
