@@ -83,6 +83,8 @@ def test_rules(sentence: str, reason: str | None) -> None:
         (["Я водитель, на остановке меня сбила машина, когда я проверял колесо автобуса."], ACC),
         (["Я курьер, меня сбила машина на переходе, когда вёз заказ."], ACC),
         (["В ноябре я лежал в травматологии, ночью хотел встать, упал и сломал ногу."], None),
+        # the ward told after the fall is its sequel, not where it happened (tuning batch 1038)
+        (["Хозяйка велела выставлять товар на верхние полки, я упала со стремянки, лежала в больнице."], ACC),
         (["Я санитарка, в палате пациент толкнул меня, я упала и сломала руку."], ACC),
         # the letter set its injury off work once: a later word of it or the writer's denial elsewhere
         (
