@@ -1187,6 +1187,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1043.jsonl",
         "blind_batch1045.jsonl",
         "blind_batch1047.jsonl",
+        "blind_batch1049.jsonl",
+        "blind_batch1051.jsonl",
+        "blind_batch1053.jsonl",
+        "blind_batch1055.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
