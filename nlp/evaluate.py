@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +232,21 @@ def held_out_paths(directory: Path = DATA_DIR) -> list[Path]:
     blind = sorted(directory.glob("blind_batch*.jsonl"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
     named = [directory / "dev.jsonl", directory / "challenge.jsonl"]
     return [p for p in named if p.exists()] + blind
+
+
+def _set_line_of(path: Path) -> dict[str, Any]:
+    return set_line(evaluate(path))
+
+
+def set_lines(paths: list[Path], processes: int | None = None) -> list[dict[str, Any]]:
+    """`set_line` of each set, the sets shared among processes (one per core by default; the triage of one
+    process is single-threaded). Each process loads the models once; fresh processes (spawn), not forks of a
+    caller that may run threads."""
+    processes = min(processes or os.cpu_count() or 1, len(paths))
+    if processes <= 1:
+        return [_set_line_of(path) for path in paths]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_set_line_of, paths, chunksize=4))
 
 
 def set_line(report: dict[str, Any]) -> dict[str, Any]:
