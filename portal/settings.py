@@ -37,6 +37,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     redis_url: str | None = None
+    # Prefix of every key the portal and the bot keep in Redis, so several installations can share one server.
+    redis_namespace: str = Field(default="trudnadzor", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65_535)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import uuid
@@ -83,13 +84,17 @@ def knowledge_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
     """The real knowledge base's search index, built once (about 40 s on a slow machine) in pytest's cache, so
     CI's PostgreSQL run reuses the SQLite run's; rebuilt when the articles, the model or
     `search.embedded.INDEX_FORMAT` change (all are in the index's content hash). Tests that
-    search the real content copy it with `copy_knowledge_index` and the build finds it up to date."""
+    search the real content copy it with `copy_knowledge_index` and the build finds it up to date.
+    A file lock keeps two runs at once (CI runs the PostgreSQL suite beside the SQLite one) from
+    building it together: the second waits and finds it up to date."""
     from search.config import SearchConfig
     from search.service import build_index
 
     cache = getattr(request.config, "cache", None)
     home = cache.mkdir("knowledge-index") if cache is not None else tmp_path_factory.mktemp("knowledge")
-    build_index(SearchConfig(index_dir=home / "search"))
+    with open(home / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build_index(SearchConfig(index_dir=home / "search"))
     return home / "search"
 
 

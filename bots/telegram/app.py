@@ -52,7 +52,7 @@ def make_storage(settings: Settings) -> BaseStorage:
         # The TTL is a backstop: the stale-dialog middleware clears a dialog after a day already.
         return RedisStorage.from_url(
             settings.redis_url,
-            key_builder=DefaultKeyBuilder(prefix="trudnadzor:fsm"),
+            key_builder=DefaultKeyBuilder(prefix=f"{settings.redis_namespace}:fsm"),
             state_ttl=2 * 86_400,
             data_ttl=2 * 86_400,
         )

@@ -81,7 +81,7 @@ def _stores(settings: Settings) -> dict[str, Store]:
     if settings.redis_url:
         from litestar.stores.redis import RedisStore
 
-        root = RedisStore.with_client(url=settings.redis_url, namespace="trudnadzor")
+        root = RedisStore.with_client(url=settings.redis_url, namespace=settings.redis_namespace)
         return {"sessions": root.with_namespace("sessions"), "rate_limit": root.with_namespace("rate_limit")}
     return {
         "sessions": FileStore(settings.data_dir / "sessions", create_directories=True),

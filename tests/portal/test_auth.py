@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -101,9 +102,11 @@ async def test_rate_limit_counts_a_window_and_opens_again_after_it(
 
 @pytest.fixture
 async def redis_store() -> AsyncIterator[RedisStore]:
-    """The portal's rate-limit store in the local Redis, emptied before and after."""
+    """The portal's rate-limit store in the local Redis, in a namespace of its own (CI runs two suites at
+    once), emptied before and after."""
     pytest.importorskip("redis")
-    store = RedisStore.with_client(url="redis://127.0.0.1:6379/0", namespace="trudnadzor-test")
+    namespace = f"trudnadzor-test-{uuid.uuid4().hex[:8]}"
+    store = RedisStore.with_client(url="redis://127.0.0.1:6379/0", namespace=namespace)
     try:
         await store._redis.ping()
     except OSError:
@@ -137,12 +140,14 @@ async def test_rate_limit_in_redis_is_exact_across_server_processes(container: C
     except OSError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
 
+    namespace = f"trudnadzor-test-{uuid.uuid4().hex[:8]}"  # CI runs two suites at once on one Redis
+
     async def forget_windows() -> None:
-        async for key in redis.scan_iter("trudnadzor_rate_limit:*testclient*"):
+        async for key in redis.scan_iter(f"{namespace}_rate_limit:*"):
             await redis.delete(key)
 
     settings: Settings = container.settings.model_copy(
-        update={"public_rate_limit_per_minute": 7, "redis_url": redis_url}
+        update={"public_rate_limit_per_minute": 7, "redis_url": redis_url, "redis_namespace": namespace}
     )
     await forget_windows()
     try:

@@ -17,6 +17,7 @@ from portal.settings import SettingsError, load_settings
         ("SMTP_PORT", "70000", "SMTP_PORT"),
         ("UPLOAD_MAX_BYTES", "ten", "UPLOAD_MAX_BYTES"),
         ("ELASTICSEARCH_URL", "localhost:9200", "ELASTICSEARCH_URL"),
+        ("REDIS_NAMESPACE", "trudnadzor prod:*", "REDIS_NAMESPACE"),
     ],
 )
 def test_bad_variable_is_named_in_both_languages(
