@@ -118,25 +118,30 @@ def train_command(data: Path) -> None:
     help="Все отложенные наборы (dev, challenge, слепые), по строке на набор и итог. / Every held-out set, a "
     "line each, and the blind sets' totals.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="С --all: сколько процессов делят наборы (по умолчанию по одному на ядро). / With --all: processes "
+    "sharing the sets (one per core by default).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Вывести JSON. / Print JSON.")
-def eval_command(data: Path, all_sets: bool, as_json: bool) -> None:
+def eval_command(data: Path, all_sets: bool, processes: int | None, as_json: bool) -> None:
     from nlp.evaluate import evaluate, format_report
 
     if all_sets:
-        _eval_all(as_json)
+        _eval_all(as_json, processes)
         return
     report = evaluate(data)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_report(report))
 
 
-def _eval_all(as_json: bool) -> None:
-    from nlp.evaluate import blind_totals, evaluate, format_set_line, format_totals, held_out_paths, set_line
-    from nlp.pipeline import Analyzer
+def _eval_all(as_json: bool, processes: int | None) -> None:
+    from nlp.evaluate import blind_totals, format_set_line, format_totals, held_out_paths, set_lines
 
-    analyzer = Analyzer.default()
     lines = []
-    for path in held_out_paths():  # a line as each set is done: progress on a run over a hundred sets
-        line = set_line(evaluate(path, analyzer))
+    # a line as each set is done: progress on a run over hundreds of sets
+    for line in set_lines(held_out_paths(), processes):
         lines.append(line)
         click.echo(json.dumps(line, ensure_ascii=False) if as_json else format_set_line(line))
     totals = blind_totals(lines)

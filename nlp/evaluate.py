@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -238,15 +239,17 @@ def _set_line_of(path: Path) -> dict[str, Any]:
     return set_line(evaluate(path))
 
 
-def set_lines(paths: list[Path], processes: int | None = None) -> list[dict[str, Any]]:
-    """`set_line` of each set, the sets shared among processes (one per core by default; the triage of one
-    process is single-threaded). Each process loads the models once; fresh processes (spawn), not forks of a
-    caller that may run threads."""
+def set_lines(paths: list[Path], processes: int | None = None) -> Iterator[dict[str, Any]]:
+    """`set_line` of each set in the order of `paths`, each yielded once it and those before it are done; the
+    sets are shared among processes (one per core by default; the triage of one process is single-threaded).
+    Each process loads the models once; fresh processes (spawn), not forks of a caller that may run
+    threads."""
     processes = min(processes or os.cpu_count() or 1, len(paths))
     if processes <= 1:
-        return [_set_line_of(path) for path in paths]
+        yield from map(_set_line_of, paths)
+        return
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_set_line_of, paths, chunksize=4))
+        yield from pool.map(_set_line_of, paths, chunksize=4)
 
 
 def set_line(report: dict[str, Any]) -> dict[str, Any]:
