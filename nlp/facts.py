@@ -898,6 +898,8 @@ _WORKERS_FALLBACK_RES = [  # matched on fold_case(text)
         r"\bнас\s+(?:(?:здесь|тут|там)\s+)?(?:(?:около|примерно|под|почти|больше|более|свыше|где-то)\s+)?"
         r"(?P<n>\d{1,5})\s+(?:работа|труди|трудя)\w*"
     ),
+    # «месяц как не платят всем сорока, вообще ни копейки» (tuning batch 1064): «всем» and a number alone
+    LowerPattern(r"\bвсем\s+(?P<n>\d{1,3})(?=\s*[.,;!?)]|\s+[—–-]|\s*$)"),
     # «Шестнадцать нас — парикмахеры, мастера …»: the number first, at the start of a sentence
     LowerPattern(r"(?:^|[.!?]\s+)(?P<n>\d{1,4})\s+нас\b"),
     LowerPattern(rf"\bещ[её]\s+(?P<n>\d{{1,5}})\s+{_WORKER_NOUN}"),

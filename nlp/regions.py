@@ -781,6 +781,7 @@ class Gazetteer:
                 not matched
                 and len(word) >= 6
                 and (word[:1].isupper() or (i > 0 and folded[i - 1] in PREPOSITIONS))
+                and not (word[1:] != word[1:].lower() and word != word.upper())  # «ИрНИТУ»: an abbreviation
             ):
                 place = self._misspelt(toks, folded, i, text)
                 if place is not None:
@@ -949,7 +950,8 @@ class Gazetteer:
         for k in range(i + 1, min(i + 4, len(folded))):
             if _INSTITUTION_RE.match(folded[k]):
                 return True
-            if not _INSTITUTION_ADJECTIVE_RE.fullmatch(folded[k]):
+            # «Барнаульском станкостроительном заводе» (blind batch 1061)
+            if not _INSTITUTION_ADJECTIVE_RE.fullmatch(folded[k]) and "ADJF" not in morph.tags(folded[k]):
                 return False
         return False
 
@@ -1419,10 +1421,10 @@ def _adjective_lemma(word: str) -> str:
 
 def _city_adjectives(name: str) -> list[str]:
     """The usual adjective of a town (`_city_adjective`) and the other regular formations, for names of
-    organisations and districts: «рославль» → «рославльский», «рузаевка» → «рузаевский», «лиски» →
-    «лискинский», «прохладный» → «прохладненский», «клинцы» → «клинцовский», «чусовой» → «чусовской»,
-    «вятские поляны» → «вятскополянский». A formation that is wrong for a town is mostly a word nobody writes;
-    irregular ones are in rules/place_words.yaml."""
+    organisations and districts: «рославль» → «рославльский», «рузаевка» → «рузаевский», «находка» →
+    «находкинский», «барнаул» → «барнаульский», «лиски» → «лискинский», «прохладный» → «прохладненский»,
+    «клинцы» → «клинцовский», «чусовой» → «чусовской», «вятские поляны» → «вятскополянский». A formation that
+    is wrong for a town is mostly a word nobody writes; irregular ones are in rules/place_words.yaml."""
     words = name.split()
     if len(words) == 2 and "-" not in name:
         first, last = words
@@ -1441,6 +1443,9 @@ def _city_adjectives(name: str) -> list[str]:
         variants.append(name + "ский")  # «рославльский»
     if name.endswith("ка"):
         variants.append(name[:-2] + "ский")  # «рузаевский»
+        variants.append(name[:-1] + "инский")  # «находкинский»
+    if name.endswith("л"):
+        variants.append(name + "ьский")  # «барнаульский»
     if name.endswith(("ки", "ги", "хи")):
         variants.append(name[:-1] + "инский")  # «лискинский»
     if name.endswith(("ный", "ной", "ний")):
