@@ -1191,6 +1191,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1051.jsonl",
         "blind_batch1053.jsonl",
         "blind_batch1055.jsonl",
+        "blind_batch1057.jsonl",
+        "blind_batch1059.jsonl",
+        "blind_batch1061.jsonl",
+        "blind_batch1063.jsonl",
+        "blind_batch1065.jsonl",
+        "blind_batch1067.jsonl",
+        "blind_batch1069.jsonl",
+        "blind_batch1071.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
