@@ -1199,6 +1199,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1067.jsonl",
         "blind_batch1069.jsonl",
         "blind_batch1071.jsonl",
+        "blind_batch1073.jsonl",
+        "blind_batch1075.jsonl",
+        "blind_batch1077.jsonl",
+        "blind_batch1079.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
