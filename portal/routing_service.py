@@ -285,7 +285,11 @@ async def route_complaint(session: AsyncSession, complaint: Complaint) -> Routin
     in_triage = False
     for problem in complaint.problems:
         decision = decide_jurisdiction(
-            problem.category, problem.text, complaint.facts or {}, doubtful=problem.needs_review
+            problem.category,
+            problem.text,
+            complaint.facts or {},
+            doubtful=problem.needs_review,
+            urgent=complaint.urgent,
         )
         problem.jurisdiction = decision.as_dict()
         if decision.action == "redirect":

@@ -199,7 +199,12 @@ def _out_of_scope(spec: Mapping[str, Any], text: str) -> JurisdictionDecision:
 
 
 def decide_jurisdiction(
-    category: str, text: str = "", facts: Mapping[str, Any] | None = None, *, doubtful: bool = False
+    category: str,
+    text: str = "",
+    facts: Mapping[str, Any] | None = None,
+    *,
+    doubtful: bool = False,
+    urgent: bool = False,
 ) -> JurisdictionDecision:
     """Decide who handles a problem of `category` described by `text`.
 
@@ -207,6 +212,9 @@ def decide_jurisdiction(
     when arrears_months is missing it is read from the text («не платят три месяца»).
     doubtful: the analysis doubts an out_of_scope reading (its problem needs review); it then stays with the
     inspection for an inspector to look at instead of being redirected unseen.
+    urgent: the complaint reports a death, an accident, a poisoning or a danger to life; an out_of_scope
+    problem of it stays with the inspection too (a passer-by's report of workers at height without belts, an
+    employer asking how to register an accident): the danger may concern workers, and a redirect takes a week.
     Raises ValueError for a category that is not in the table.
     """
     facts = facts or {}
@@ -215,6 +223,8 @@ def decide_jurisdiction(
         raise ValueError(f"unknown category: {category!r}")
     spec = categories[category]
     if category == "out_of_scope":
+        if urgent:  # a danger to life is looked at by an inspector before anything is redirected
+            return _stay_for_review(str(spec["urgent_reason"]))
         if doubtful:  # the analysis is not sure: an inspector looks before anything is redirected
             return _stay_for_review(str(spec["doubt_reason"]))
         return _out_of_scope(spec, text)

@@ -86,6 +86,26 @@ async def test_a_doubted_out_of_scope_problem_is_not_redirected_unseen(container
     assert "redirected" not in outbox
 
 
+async def test_an_urgent_out_of_scope_problem_becomes_an_urgent_case_not_a_redirect(
+    container: Container,
+) -> None:
+    # a customer saw workers in danger: the shop's words alone would redirect it to Rospotrebnadzor
+    complaint_id = await analysed(
+        container,
+        [("out_of_scope", "в магазине грузчики таскают товар под оголёнными проводами, искрит")],
+        {"region": "Москва"},
+        urgent=True,
+    )
+    assert await route(container, complaint_id) != ComplaintStatus.REDIRECTED
+    [case] = await cases(container)
+    async with container.sessions() as session:
+        problem = (await session.scalars(sa.select(Problem))).one()
+        outbox = (await session.scalars(sa.select(Outbox.template))).all()
+    assert case.urgent and case.category == "out_of_scope" and problem.case_id == case.id
+    assert problem.jurisdiction["action"] == "stay" and problem.jurisdiction["needs_review"]
+    assert "redirected" not in outbox
+
+
 async def test_same_employer_and_category_joins_the_open_case_as_mass(container: Container) -> None:
     first = await analysed(
         container,

@@ -203,3 +203,14 @@ def test_a_doubted_out_of_scope_problem_stays_for_an_inspector() -> None:
     assert "инспектор" in doubted.reason_ru
     # a labour category is routed as before whatever the analysis doubts
     assert decide_jurisdiction("leave", "Не дают отпуск", doubtful=True).action == "stay"
+
+
+def test_an_urgent_out_of_scope_problem_stays_for_an_inspector() -> None:
+    # a passer-by's report of a danger to workers: the shop's words would send it to Rospotrebnadzor
+    text = "Проходила мимо магазина: рабочие на крыше без страховки, вот-вот сорвутся"
+    assert decide_jurisdiction("out_of_scope", text).body == "rospotrebnadzor"
+    urgent = decide_jurisdiction("out_of_scope", text, urgent=True)
+    assert urgent.action == "stay" and urgent.needs_review and urgent.body == "inspection"
+    assert "угрозе жизни" in urgent.reason_ru
+    # a labour category is routed as before
+    assert decide_jurisdiction("benefits", "Не оплатили больничный", urgent=True).body == "sfr"
