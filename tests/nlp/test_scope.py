@@ -387,6 +387,13 @@ def test_the_pipeline_keeps_a_landlords_letter_out(analyzer: Analyzer) -> None:
             "не передавал сведения о приеме, т.е. по госуслугам я там не работала. как исправить?",
             False,
         ),
+        # a trial shift is a job's visit, not a customer's (tuning 1082); the salon's customer still is one
+        (
+            "Две недели ходила на «стажировку» в салон красоты по 10 часов в день, без договора и без оплаты. "
+            "Потом взяли племянницу хозяйки, а за две недели не заплатили ни рубля.",
+            False,
+        ),
+        ("Хожу в этот салон красоты стричься, мастер при мне курит прямо у кресла. Проверьте их.", True),
     ],
 )
 def test_outsider_report(text: str, outsider: bool) -> None:
