@@ -265,6 +265,10 @@ _INSTITUTION_ADJECTIVE_RE = re.compile(
 )
 # in lower case a town's adjective counts only before these: «кировская црб», not «советская организация»
 _HOSPITAL_ABBREVIATIONS = frozenset({"црб", "цгб"})
+# a subject's own institutions name it right after their form: «ГБУЗ МО», «ГБОУ ЛО»
+_STATE_INSTITUTION_FORMS = frozenset(
+    {"гбуз", "гауз", "гкуз", "гбу", "гау", "гку", "гбоу", "гаоу", "гкоу", "гбпоу", "гапоу", "гуп", "гбусо"}
+)
 _ROAD_WORDS = frozenset({"тракт", "тракта", "тракте", "трактом", "шоссе"})
 _QUOTE_AFTER_RE = re.compile(r"\s*[«\"“„]")
 _GAP_SPACES_RE = re.compile(r" +")
@@ -722,7 +726,14 @@ class Gazetteer:
                 i += 1
                 continue
             if word in self.exact:
-                if word not in self.exact_after_preposition or (i > 0 and folded[i - 1] in PREPOSITIONS):
+                # «работаю в МО»; a state institution's subject: «ГБУЗ ЛО «Лужская межрайонная больница»»
+                # (tuning batch 1086)
+                before = folded[i - 1] if i > 0 else ""
+                if (
+                    word not in self.exact_after_preposition
+                    or before in PREPOSITIONS
+                    or before in _STATE_INSTITUTION_FORMS
+                ):
                     places.append(Place(word, start, end, self.exact[word], "region"))
                 i += 1
                 continue
