@@ -1203,6 +1203,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1075.jsonl",
         "blind_batch1077.jsonl",
         "blind_batch1079.jsonl",
+        "blind_batch1081.jsonl",
+        "blind_batch1083.jsonl",
+        "blind_batch1085.jsonl",
+        "blind_batch1087.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
