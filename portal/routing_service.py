@@ -283,13 +283,16 @@ async def route_complaint(session: AsyncSession, complaint: Complaint) -> Routin
     redirected: list[str] = []
     notices: list[dict[str, Any]] = []
     in_triage = False
+    # an urgent complaint read wholly as out_of_scope (a passer-by's report of a danger) is looked at by an
+    # inspector; beside a labour problem the urgent case is that problem's and the rest is redirected as usual
+    urgent_out_of_scope = complaint.urgent and all(p.category == "out_of_scope" for p in complaint.problems)
     for problem in complaint.problems:
         decision = decide_jurisdiction(
             problem.category,
             problem.text,
             complaint.facts or {},
             doubtful=problem.needs_review,
-            urgent=complaint.urgent,
+            urgent=urgent_out_of_scope,
         )
         problem.jurisdiction = decision.as_dict()
         if decision.action == "redirect":

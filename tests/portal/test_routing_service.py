@@ -106,6 +106,28 @@ async def test_an_urgent_out_of_scope_problem_becomes_an_urgent_case_not_a_redir
     assert "redirected" not in outbox
 
 
+async def test_beside_an_urgent_labour_problem_the_out_of_scope_one_is_redirected(
+    container: Container,
+) -> None:
+    complaint_id = await analysed(
+        container,
+        [
+            ("wage_arrears", "всему заводу, 300 человек, не платят зарплату три месяца"),
+            ("out_of_scope", "управляющая компания не делает ремонт подъезда, квартплата выросла"),
+        ],
+        {"region": "Москва"},
+        urgent=True,
+    )
+    await route(container, complaint_id)
+    [case] = await cases(container)
+    async with container.sessions() as session:
+        redirected = (
+            await session.scalars(sa.select(Problem).where(Problem.category == "out_of_scope"))
+        ).one()
+    assert case.urgent and case.category == "wage_arrears"
+    assert redirected.jurisdiction["action"] == "redirect" and redirected.case_id is None
+
+
 async def test_same_employer_and_category_joins_the_open_case_as_mass(container: Container) -> None:
     first = await analysed(
         container,
