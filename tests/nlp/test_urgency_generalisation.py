@@ -1207,6 +1207,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1083.jsonl",
         "blind_batch1085.jsonl",
         "blind_batch1087.jsonl",
+        "blind_batch1089.jsonl",
+        "blind_batch1091.jsonl",
+        "blind_batch1093.jsonl",
+        "blind_batch1095.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
