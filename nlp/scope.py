@@ -607,6 +607,8 @@ _REFUSED_JOB = re.compile(
     r"\bне (?:взяли|приняли|берут|берем|берём|возьмут|примут|нанимаем|нанимают|оформляем|принимаем)\b|"
     r"\bотказал\w* (?:\w+ ){0,3}(?:в (?:приеме|приёме|трудоустройстве|работе|найме)|принять|взять)|"
     r"\b(?:получил\w*|пришел|пришёл|дали) (?:\w+ )?отказ\b|"
+    # «с областным патентом взять не могут»
+    r"\b(?:взять|принять) (?:\w+ )?не (?:могут|могли|смогут)\b|"
     r"\b(?:ищем|нужен|нужна|нужны|берем|берём|берут) (?:\w+ ){0,2}(?:помоложе|без детей|мужчин\w*|девуш\w*|"
     r"славян\w*)|"
     r"\bс (?:особенными|инвалидами|беременными) (?:\w+ )?не работаем|\bтакие (?:\w+ )?не нужны\b|"
@@ -631,6 +633,28 @@ _PROTECTED_GROUND = re.compile(
     r"судимост|несовершеннолет|квот|славян|религи|хиджаб|"
     # residence, a headscarf, a spent sentence, a union or a past complaint (Labour Code art. 64)
     r"иногородн|прописк|платк|осужд[её]н|отсидел|ч[её]рн\w* спис|жалобщик|профсоюз",
+    re.IGNORECASE,
+)
+# a refusal the writer calls unfair or asks about («считаю отказ формальным и несправедливым», «законен ли
+# отказ», «почему такое разное отношение»): the labels make any refused hire told so discrimination, whatever
+# the ground (no licence, experience, a patent of another region; tuning batches 1034, 1058, 1066, 1082)
+_UNFAIR_REFUSAL = re.compile(
+    r"несправедлив|нечестн|дискримин|формальн\w* отказ|отказ\w* формальн|разное отношение|"
+    r"\bзаконн?\w* ли (?:\w+ )?отказ|\bзаконен ли\b|"
+    r"\b(?:могут|вправе|имеют право|имели право) ли (?:\w+ ){0,2}отказ|"
+    r"\b(?:могут|вправе) ли (?:они )?так\b|\bпрошу (?:\w+ )?(?:проверить|разобраться)|\bможно пожаловаться",
+    re.IGNORECASE,
+)
+# a refusal with no object («мне отказали, сказали патент московский», «агентство отказало, потому что»),
+# counted only away from the state's and a bank's refusals (a benefit, a subsidy, the job centre's courses, a
+# loan, a flat)
+_REFUSED_LOOSE = re.compile(
+    r"(?<!мы )\b(?:мне|ему|ей|нам|сыну|дочери|дочке|мужу|жене) (?:\w+ )?отказал[аио]?\b|\bотказал[аои]?,",
+    re.IGNORECASE,
+)
+_NOT_A_JOB = re.compile(
+    r"пособи|субсиди|центр\w* занятости|\bЦЗН\b|соцзащит|социальн\w* (?:фонд|контракт)|соцфонд|\bбанк|кредит|"
+    r"квартир|арендод|пенси[ияюей]|переобучени|на уч[её]т",
     re.IGNORECASE,
 )
 # «в садик его не берут», «в школу не приняли»: a child's place, not a job
@@ -666,9 +690,15 @@ def refused_hire(text: str) -> bool:
         or _EMPLOYER_REFUSING.search(text) is not None
     ):
         return False
-    for match in _REFUSED_JOB.finditer(text):
-        around = text[max(0, match.start() - 250) : match.end() + 250]
+    loose = [m for m in _REFUSED_LOOSE.finditer(text) if not _NOT_A_JOB.search(_around(text, m))]
+    for match in [*_REFUSED_JOB.finditer(text), *loose]:
+        around = _around(text, match)
         child = _SCHOOL_PLACE.search(text, max(0, match.start() - 60), match.end() + 30)
-        if _HIRING.search(around) and _PROTECTED_GROUND.search(around) and child is None:
+        grounds = _PROTECTED_GROUND.search(around) or _UNFAIR_REFUSAL.search(around)
+        if _HIRING.search(around) and grounds and child is None:
             return True
     return False
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    return text[max(0, match.start() - 250) : match.end() + 250]

@@ -717,10 +717,55 @@ def test_the_pipeline_keeps_a_job_seekers_question_out(analyzer: Analyzer) -> No
             "Отказано в назначении пособия: прописка у меня в другой области. Прошу разобраться с соцзащитой.",
             False,
         ),
+        # any ground, when the one refused calls the refusal unfair or asks whether it is lawful (tuning batches
+        # 1034, 1058, 1066, 1082: a licence, a patent of another region, a driving record, a closed case)
+        (
+            "Хотел устроиться сторожем на автобазу в Твери. Мне отказали, сказали, что без справки о прохождении "
+            "курсов не берут. Считаю это несправедливым.",
+            True,
+        ),
+        (
+            "Пришла на собеседование кладовщиком, со стажем в другой области взять не могут, говорят. Законен ли "
+            "такой отказ?",
+            True,
+        ),
+        # … but not the state's or a bank's refusal told by a job seeker, nor the employer's own refusal
+        (
+            "Не могу устроиться на работу второй год. Подала на субсидию за коммуналку, мне отказали. Считаю это "
+            "несправедливым, прошу разобраться.",
+            False,
+        ),
+        (
+            "Ищу работу, хотела пройти переобучение на курсах от центра занятости, мне отказали — квоты "
+            "закончились. Это нечестно.",
+            False,
+        ),
+        (
+            "Разместили вакансию продавца, пришла кандидатка, мы ей вежливо отказали. Она грозит жалобой, "
+            "считает отказ несправедливым. Что нам будет?",
+            False,
+        ),
     ],
 )
 def test_refused_hire(text: str, refused: bool) -> None:
     assert refused_hire(text) is refused
+
+
+def test_the_pipeline_hears_a_refused_hire_told_as_unfair(analyzer: Analyzer) -> None:
+    """A refusal on a ground the law may allow (a licence, a patent of another region) told as unfair: the
+    inspector judges whether it was lawful, so it is discrimination in hiring, not a job seeker's question; the
+    job centre's refusal of courses stays out_of_scope."""
+    refused = (
+        "Добрый день. Хотел устроиться охранником в ЧОП «Витязь» в Пензе. Мне отказали, потому что нет "
+        "удостоверения частного охранника, а учиться за свой счёт 11 тысяч. Я служил в армии! Считаю отказ "
+        "несправедливым."
+    )
+    assert analyzer.analyze(refused).categories == ["discrimination"]
+    courses = (
+        "Добрый день. Я стою на учёте в центре занятости в Пензе, хотела пойти на курсы бухгалтеров, мне "
+        "отказали — квоты закончились. Считаю это несправедливым."
+    )
+    assert analyzer.analyze(courses).categories == ["out_of_scope"]
 
 
 def test_the_pipeline_reads_a_cafes_refusal_to_hire_as_discrimination(analyzer: Analyzer) -> None:
