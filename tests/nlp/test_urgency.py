@@ -476,3 +476,30 @@ def test_the_writers_word_that_there_is_no_danger_cancels_a_danger_not_an_accide
     calm = ["В цеху холодно, обогреватель сломан.", "Опасности нет, но руки мёрзнут."]
     assert assess(calm, ["occupational_safety"], None, {"occupational_safety": 0.9}, **head) == (False, None)
     assert assess(calm, ["occupational_safety"], None, {"workplace_accident": 0.95}, **head) == (True, ACC)
+
+
+def test_a_danger_removed_long_ago_is_no_danger_now(analyzer: Analyzer) -> None:
+    # told in passing in a letter about something else (tuning batch 1110): the heads hear the danger words
+    for past in (
+        "Здравствуйте. Уволилась из ООО «Вектор-Снаб» (Тула) три недели назад, расчёт 48 300 рублей так и не "
+        "выплатили. Про сам склад ничего плохого не скажу: был у нас стеллаж, который покосился и чуть не рухнул, "
+        "но его демонтировали ещё в 2021 году. Прошу помочь получить деньги.",
+        "Добрый день. Не выдают трудовую книжку после увольнения из АО «Липецкий механический завод». В цеху "
+        "раньше стоял пресс без защитного ограждения, но его давно списали. Нужна только книжка.",
+    ):
+        assert analyzer.analyze(past).urgent is False, past
+    # another one left in place, or a danger of today, stays urgent
+    for now, reason in (
+        (
+            "В цеху АО «Липецкий механический завод» пресс без защитного ограждения, работаем на нём каждую "
+            "смену. Старый такой же списали ещё в 2020 году, а этот оставили.",
+            DANGER,
+        ),
+        (
+            "Работаю на складе ООО «Вектор-Снаб» в Туле. Стеллаж покосился и вот-вот рухнет, под ним ходят люди, "
+            "мастер обещает его когда-нибудь демонтировать.",
+            DANGER,
+        ),
+    ):
+        result = analyzer.analyze(now)
+        assert (result.urgent, result.urgent_reason) == (True, reason), now
