@@ -478,6 +478,17 @@ def test_the_writers_word_that_there_is_no_danger_cancels_a_danger_not_an_accide
     assert assess(calm, ["occupational_safety"], None, {"workplace_accident": 0.95}, **head) == (True, ACC)
 
 
+def test_months_with_no_money_for_a_counted_crowd_are_mass_arrears(analyzer: Analyzer) -> None:
+    # a chat message with no wage word the classifier hears (tuning batch 1118)
+    message = (
+        "горничная в отеле волна сочи через аутсорс ооо сервис плюс. по бумагам гпх а по факту смены и штрафы. "
+        "уже 3 мес денег нет, нас таких 25 человек"
+    )
+    result = analyzer.analyze(message)
+    assert result.facts.workers_affected == 25
+    assert (result.urgent, result.urgent_reason) == (True, MASS)
+
+
 def test_a_danger_removed_long_ago_is_no_danger_now(analyzer: Analyzer) -> None:
     # told in passing in a letter about something else (tuning batch 1110): the heads hear the danger words
     for past in (
