@@ -1211,6 +1211,18 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1091.jsonl",
         "blind_batch1093.jsonl",
         "blind_batch1095.jsonl",
+        "blind_batch1097.jsonl",
+        "blind_batch1099.jsonl",
+        "blind_batch1101.jsonl",
+        "blind_batch1103.jsonl",
+        "blind_batch1105.jsonl",
+        "blind_batch1107.jsonl",
+        "blind_batch1109.jsonl",
+        "blind_batch1111.jsonl",
+        "blind_batch1113.jsonl",
+        "blind_batch1115.jsonl",
+        "blind_batch1117.jsonl",
+        "blind_batch1119.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
