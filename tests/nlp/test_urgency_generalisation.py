@@ -1223,6 +1223,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1115.jsonl",
         "blind_batch1117.jsonl",
         "blind_batch1119.jsonl",
+        "blind_batch1121.jsonl",
+        "blind_batch1123.jsonl",
+        "blind_batch1125.jsonl",
+        "blind_batch1127.jsonl",
+        "blind_batch1129.jsonl",
+        "blind_batch1131.jsonl",
+        "blind_batch1133.jsonl",
+        "blind_batch1135.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
