@@ -296,6 +296,12 @@ def test_the_pipeline_keeps_a_landlords_letter_out(analyzer: Analyzer) -> None:
             "Последняя воспитательница сказала, что ей не отдали зарплату. Я родитель, а не работник сада.",
             True,
         ),
+        # «а не работников» of the firm's fault, not the writer's word about themselves (tuning batch 1130)
+        (
+            "Я прораб ООО «Байкалстрой». Рабочим участка платят простой 2/3 оклада, а заказчик не заплатил — это "
+            "проблема фирмы, а не работников. Прошу проверить.",
+            False,
+        ),
         ("Нет, я не покупатель - я продавец-консультант. Штрафуют по 1 000 руб.", False),
         ("Медкомиссию я прохожу без проблем, а на работу не берут по возрасту.", False),
         # the employer's claim or the records, not the writer's word
