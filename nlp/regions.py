@@ -1111,8 +1111,9 @@ class Gazetteer:
         regional = [e for e in entries if e.kind == "region"]
         entry = regional[0] if regional else entries[0]
         previous = _fold(toks[i - 1][0]) if i > 0 else ""
-        if previous in STREET_MARKERS and not re.search(r"[,;\n]", text[toks[i - 1][2] : start]):
-            return None  # «ул. Гагарина», «пр. Мира»; not «на Народном бульваре, Белгород»
+        if previous in STREET_MARKERS and not re.search(r"[,;\n()«»\"\d]", text[toks[i - 1][2] : start]):
+            # «ул. Гагарина», «пр. Мира»; not «на Народном бульваре, Белгород», «ТСЖ «Набережная 7» (Рыбинск)»
+            return None
         if _is_street(toks, i, n, text):
             return None  # «на Королёва 12», «на углу ул. Ворошилова и Ломоносова»
         if n == 1 and previous == "на" and _surname_in_genitive(first):

@@ -135,6 +135,9 @@ def test_locations_keep_offsets() -> None:
         ("путёвку в Карелию я уже оплатил. Я водитель на складе в Туле.", "Тульская область"),
         # a town after a street, past the comma
         ("Жалоба на аптеку на Народном бульваре, Белгород.", "Белгородская область"),
+        # a house number, a quote or a bracket ends the street's name (tuning batch 1142)
+        ("Работаю кассиром в ТСЖ «Набережная 7» (Рыбинск), зарплату не платят.", "Ярославская область"),
+        ("офис на Ленинградском проспекте 12, Москва", "Москва"),
         # a region's adjective before a public organisation's nouns
         ("координатор в Калининградской региональной общественной организации", "Калининградская область"),
         # a hyphenated name written with a space; a town that is a first name after «зовут»
