@@ -1231,6 +1231,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1131.jsonl",
         "blind_batch1133.jsonl",
         "blind_batch1135.jsonl",
+        "blind_batch1137.jsonl",
+        "blind_batch1139.jsonl",
+        "blind_batch1141.jsonl",
+        "blind_batch1143.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
