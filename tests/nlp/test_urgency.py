@@ -514,3 +514,33 @@ def test_a_danger_removed_long_ago_is_no_danger_now(analyzer: Analyzer) -> None:
     ):
         result = analyzer.analyze(now)
         assert (result.urgent, result.urgent_reason) == (True, reason), now
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        # an injury the letter sets apart from work, on holiday or in sport, a heart attack at home between shifts
+        # (tuning batch 1146)
+        [
+            "Порвал связку на матче в воскресенье.",
+            "Начальник говорит: травма не на работе, больничный не положен.",
+        ],
+        ["Я в ежегодном отпуске поехал на рыбалку, провалился под лёд и отморозил пальцы."],
+        ["Брат работал вахтовиком.", "Между вахтами, дома, у него случился инфаркт, он умер."],
+    ],
+)
+def test_an_injury_or_death_set_apart_from_work_is_no_alarm(sentences: list[str]) -> None:
+    assert assess(sentences, ["leave"], None) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("sentences", "reason"),
+    [
+        (["Жена ждала его дома, а он умер на смене от удара током."], "гибель работника на производстве"),
+        (["Вернулся из отпуска, и в первый же день на смене упал с лесов, перелом ноги."], ACC),
+        (["Говорят, травма не производственная, а он упал с лестницы в цеху."], ACC),
+        (["Упал с лесов, а мастер уговорил написать, что травма не на работе."], ACC),
+    ],
+)
+def test_work_named_with_the_injury_keeps_the_alarm(sentences: list[str], reason: str) -> None:
+    assert assess(sentences, ["workplace_accident"], None) == (True, reason)
