@@ -1235,6 +1235,14 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1139.jsonl",
         "blind_batch1141.jsonl",
         "blind_batch1143.jsonl",
+        "blind_batch1145.jsonl",
+        "blind_batch1147.jsonl",
+        "blind_batch1149.jsonl",
+        "blind_batch1151.jsonl",
+        "blind_batch1153.jsonl",
+        "blind_batch1155.jsonl",
+        "blind_batch1157.jsonl",
+        "blind_batch1159.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
