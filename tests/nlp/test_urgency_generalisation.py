@@ -1243,6 +1243,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1155.jsonl",
         "blind_batch1157.jsonl",
         "blind_batch1159.jsonl",
+        "blind_batch1161.jsonl",
+        "blind_batch1163.jsonl",
+        "blind_batch1165.jsonl",
+        "blind_batch1167.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
