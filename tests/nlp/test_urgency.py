@@ -439,14 +439,28 @@ def test_another_unit_paid_is_no_word_that_the_writers_are_paid() -> None:
     assert assess(depot, ["wage_arrears"], 38) == (True, MASS)
 
 
-def test_the_names_of_an_unpaid_payroll_sheet_are_mass_arrears(analyzer: Analyzer) -> None:
-    # the workers counted by the names of the sheet (tuning batch 788): no «человек» in the letter
-    letter = (
-        "АО «Комбинат строительных материалов», Тамбов. В ведомости за октябрь 26 фамилий, деньги не пришли ни "
-        "одному. В бухгалтерии говорят — счета арестованы, ждите."
-    )
+@pytest.mark.parametrize(
+    ("letter", "count"),
+    [
+        # the workers counted by the names of the sheet (tuning batch 788): no «человек» in the letter
+        (
+            "АО «Комбинат строительных материалов», Тамбов. В ведомости за октябрь 26 фамилий, деньги не пришли ни "
+            "одному. В бухгалтерии говорят — счета арестованы, ждите.",
+            26,
+        ),
+        # a chat message with no wage word the classifier hears, «денег нет» for months (tuning batch 1118)
+        (
+            "горничная в отеле волна сочи через аутсорс ооо сервис плюс. по бумагам гпх а по факту смены и штрафы. "
+            "уже 3 мес денег нет, нас таких 25 человек",
+            25,
+        ),
+    ],
+)
+def test_a_counted_crowd_unpaid_in_other_words_is_mass_arrears(
+    analyzer: Analyzer, letter: str, count: int
+) -> None:
     result = analyzer.analyze(letter)
-    assert result.facts.workers_affected == 26
+    assert result.facts.workers_affected == count
     assert (result.urgent, result.urgent_reason) == (True, MASS)
 
 
@@ -476,17 +490,6 @@ def test_the_writers_word_that_there_is_no_danger_cancels_a_danger_not_an_accide
     calm = ["В цеху холодно, обогреватель сломан.", "Опасности нет, но руки мёрзнут."]
     assert assess(calm, ["occupational_safety"], None, {"occupational_safety": 0.9}, **head) == (False, None)
     assert assess(calm, ["occupational_safety"], None, {"workplace_accident": 0.95}, **head) == (True, ACC)
-
-
-def test_months_with_no_money_for_a_counted_crowd_are_mass_arrears(analyzer: Analyzer) -> None:
-    # a chat message with no wage word the classifier hears (tuning batch 1118)
-    message = (
-        "горничная в отеле волна сочи через аутсорс ооо сервис плюс. по бумагам гпх а по факту смены и штрафы. "
-        "уже 3 мес денег нет, нас таких 25 человек"
-    )
-    result = analyzer.analyze(message)
-    assert result.facts.workers_affected == 25
-    assert (result.urgent, result.urgent_reason) == (True, MASS)
 
 
 def test_a_danger_removed_long_ago_is_no_danger_now(analyzer: Analyzer) -> None:
