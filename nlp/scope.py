@@ -687,10 +687,11 @@ _JOBLESS_BENEFIT = re.compile(
 
 
 def refused_hire(text: str) -> bool:
-    """A job refused on a protected ground (age, pregnancy, children, disability, sex, origin) near the words
-    of hiring, told after the refusal: not a question asked in advance, not the employer's, not an outsider's
-    nor an overhearing customer's («я покупательница, … не имею отношения»), nor an unemployed writer's
-    letter about the benefit."""
+    """A job refused on a protected ground (age, pregnancy, children, disability, sex, origin), or on any
+    ground the writer calls unfair or asks about as unlawful, near the words of hiring, told after the
+    refusal: not a question asked in advance, not the employer's, not an outsider's nor an overhearing
+    customer's («я покупательница, … не имею отношения»), nor an unemployed writer's letter about the
+    benefit."""
     if (
         not_yet_hired(text)
         or asks_in_advance(text)
