@@ -87,6 +87,12 @@ CITY_MARKERS = frozenset(
         "аула",
         "аулу",
         "аулом",
+        # a resort named by its village («на курорте Архыз», «в курорте Домбай»: tuning batch 1164)
+        "курорт",
+        "курорте",
+        "курорта",
+        "курорту",
+        "курортом",
     }
 )
 PREPOSITIONS = frozenset({"в", "во", "из", "по", "под", "на", "около", "возле"}) | CITY_MARKERS
