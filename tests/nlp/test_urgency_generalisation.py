@@ -1247,6 +1247,10 @@ def _train_texts() -> frozenset[str]:
         "blind_batch1163.jsonl",
         "blind_batch1165.jsonl",
         "blind_batch1167.jsonl",
+        "blind_batch1169.jsonl",
+        "blind_batch1171.jsonl",
+        "blind_batch1173.jsonl",
+        "blind_batch1175.jsonl",
     ],
 )
 def test_the_blind_sets_are_blind_and_well_formed(name: str) -> None:
