@@ -702,15 +702,12 @@ def refused_hire(text: str) -> bool:
         or _EMPLOYER_REFUSING.search(text) is not None
     ):
         return False
-    loose = [m for m in _REFUSED_LOOSE.finditer(text) if not _NOT_A_JOB.search(_around(text, m))]
-    for match in [*_REFUSED_JOB.finditer(text), *loose]:
-        around = _around(text, match)
+    for match in [*_REFUSED_JOB.finditer(text), *_REFUSED_LOOSE.finditer(text)]:
+        around = text[max(0, match.start() - 250) : match.end() + 250]
+        if match.re is _REFUSED_LOOSE and _NOT_A_JOB.search(around):
+            continue  # a refusal with no object beside the state's or a bank's words
         child = _SCHOOL_PLACE.search(text, max(0, match.start() - 60), match.end() + 30)
         grounds = _PROTECTED_GROUND.search(around) or _UNFAIR_REFUSAL.search(around)
         if _HIRING.search(around) and grounds and child is None:
             return True
     return False
-
-
-def _around(text: str, match: re.Match[str]) -> str:
-    return text[max(0, match.start() - 250) : match.end() + 250]
