@@ -195,22 +195,36 @@ def test_arrears_months_from_text(text: str, months: float | None) -> None:
     assert arrears_months_from_text(text) == months
 
 
-def test_a_doubted_out_of_scope_problem_stays_for_an_inspector() -> None:
-    text = "Почему мне не пересчитали пенсию"
-    assert decide_jurisdiction("out_of_scope", text).action == "redirect"
-    doubted = decide_jurisdiction("out_of_scope", text, doubtful=True)
-    assert doubted.action == "stay" and doubted.needs_review and doubted.body == "inspection"
-    assert "инспектор" in doubted.reason_ru
-    # a labour category is routed as before whatever the analysis doubts
-    assert decide_jurisdiction("leave", "Не дают отпуск", doubtful=True).action == "stay"
-
-
-def test_an_urgent_out_of_scope_problem_stays_for_an_inspector() -> None:
-    # a passer-by's report of a danger to workers: the shop's words would send it to Rospotrebnadzor
-    text = "Проходила мимо магазина: рабочие на крыше без страховки, вот-вот сорвутся"
-    assert decide_jurisdiction("out_of_scope", text).body == "rospotrebnadzor"
-    urgent = decide_jurisdiction("out_of_scope", text, urgent=True)
-    assert urgent.action == "stay" and urgent.needs_review and urgent.body == "inspection"
-    assert "угрозе жизни" in urgent.reason_ru
+@pytest.mark.parametrize(
+    ("flag", "text", "body", "reason_word", "labour"),
+    [
+        # the analysis doubts the out_of_scope reading
+        (
+            "doubtful",
+            "Почему мне не пересчитали пенсию",
+            "sfr",
+            "инспектор",
+            ("leave", "Не дают отпуск", "stay", "inspection"),
+        ),
+        # a passer-by's report of a danger to workers: the shop's words would send it to Rospotrebnadzor
+        (
+            "urgent",
+            "Проходила мимо магазина: рабочие на крыше без страховки, вот-вот сорвутся",
+            "rospotrebnadzor",
+            "угрозе жизни",
+            ("benefits", "Не оплатили больничный", "redirect", "sfr"),
+        ),
+    ],
+)
+def test_a_doubted_or_urgent_out_of_scope_problem_stays_for_an_inspector(
+    flag: str, text: str, body: str, reason_word: str, labour: tuple[str, str, str, str]
+) -> None:
+    unflagged = decide_jurisdiction("out_of_scope", text)
+    assert unflagged.action == "redirect" and unflagged.body == body
+    kept = decide_jurisdiction("out_of_scope", text, **{flag: True})
+    assert kept.action == "stay" and kept.needs_review and kept.body == "inspection"
+    assert reason_word in kept.reason_ru
     # a labour category is routed as before
-    assert decide_jurisdiction("benefits", "Не оплатили больничный", urgent=True).body == "sfr"
+    category, labour_text, action, labour_body = labour
+    routed = decide_jurisdiction(category, labour_text, **{flag: True})
+    assert (routed.action, routed.body) == (action, labour_body)
